@@ -1,0 +1,84 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class CronCrmApi implements ICredentialType {
+	name = 'cronCrmApi';
+
+	displayName = 'CRONCRM API';
+
+	icon: Icon = {
+		light: 'file:../icons/croncrm.svg',
+		dark: 'file:../icons/croncrm.dark.svg',
+	};
+
+	documentationUrl = 'https://croncrm.com';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The API key of your CRONCRM account. It is sent as the apiKey header.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://croncrm.com/api/v2',
+			description:
+				'Root of the CRONCRM API. Point it at a local CRONCRM sandbox to try workflows without messaging real people.',
+		},
+		{
+			displayName: 'Requests per Window',
+			name: 'requestsPerWindow',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description:
+				'How many requests this n8n process may send with this key per window. CRONCRM allows 50 per 10 seconds and blocks clients that go over. When several n8n processes share one key, divide the allowance between them.',
+		},
+		{
+			displayName: 'Window (Seconds)',
+			name: 'windowSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0.1, numberPrecision: 2 },
+			default: 10,
+			description: 'Length of the sliding window the request allowance applies to',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				apiKey: '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/auth/status',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'success',
+					value: false,
+					message: 'CRONCRM answered success: false for this API key',
+				},
+			},
+		],
+	};
+}

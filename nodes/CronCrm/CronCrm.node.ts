@@ -1,0 +1,51 @@
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { listSearch } from './methods/listSearch';
+import { RESOURCES } from './resources';
+import { resourceProperties } from './shared/operation';
+
+export class CronCrm implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CRONCRM',
+		name: 'cronCrm',
+		icon: {
+			light: 'file:../../icons/croncrm.svg',
+			dark: 'file:../../icons/croncrm.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description:
+			'Send WhatsApp messages and manage chats, groups, contacts, tags, funnels and leads in CRONCRM',
+		defaults: { name: 'CRONCRM' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cronCrmApi', required: true }],
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl}}',
+			headers: {
+				Accept: 'application/json',
+				'Content-Type': 'application/json',
+			},
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: RESOURCES.map((resource) => ({
+					name: resource.name,
+					value: resource.value,
+					description: resource.description,
+				})),
+				default: 'message',
+			},
+			...RESOURCES.flatMap(resourceProperties),
+		],
+	};
+
+	methods = { listSearch };
+}

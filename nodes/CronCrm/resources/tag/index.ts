@@ -1,0 +1,111 @@
+import { accessToken, chatId, choice, str } from '../../shared/fields';
+import type { ResourceSpec } from '../../shared/operation';
+
+/** Tags ("etiquetas") label chats in CRONCRM. */
+export const tagResource: ResourceSpec = {
+	value: 'tag',
+	name: 'Tag',
+	description: 'Labels ("etiquetas") that mark chats',
+	operations: [
+		{
+			value: 'create',
+			name: 'Create',
+			action: 'Create a tag',
+			description: 'Create a tag to label chats with (tags/create)',
+			method: 'POST',
+			path: '/tags/create',
+			fields: [str('name', 'Name', 'name', { required: true })],
+			optional: [
+				str('description', 'Description', 'description'),
+				{
+					name: 'color',
+					displayName: 'Color',
+					apiName: 'color',
+					kind: 'color',
+				},
+			],
+		},
+		{
+			value: 'getMany',
+			name: 'Get Many',
+			action: 'Get many tags',
+			description: 'List tags made through the API or in CRONCRM (tags/find)',
+			method: 'GET',
+			path: '/tags/find',
+			// The collection's example answers with the tags under "lists".
+			pagedRecords: 'lists',
+			optional: [
+				str('name', 'Name', 'name', {
+					description: 'Tags whose name equals or resembles this',
+				}),
+				accessToken('Tag', {
+					required: false,
+					description: 'Return only the tag with this access_token',
+				}),
+			],
+		},
+		{
+			value: 'update',
+			name: 'Update',
+			action: 'Update a tag',
+			description: 'Change the name, description or color of a tag (tags/change)',
+			method: 'PUT',
+			path: '/tags/change',
+			fields: [
+				accessToken('Tag', {
+					kind: 'locator',
+					locator: 'tag',
+					name: 'tag',
+					displayName: 'Tag',
+				}),
+			],
+			optional: [
+				str('name', 'Name', 'name'),
+				str('description', 'Description', 'description'),
+				{
+					name: 'color',
+					displayName: 'Color',
+					apiName: 'color',
+					kind: 'color',
+				},
+			],
+		},
+		{
+			value: 'delete',
+			name: 'Delete',
+			action: 'Delete a tag',
+			description: 'Delete a tag; chats that had it lose it (tags/delete)',
+			method: 'DELETE',
+			path: '/tags/delete',
+			fields: [
+				accessToken('Tag', {
+					kind: 'locator',
+					locator: 'tag',
+					name: 'tag',
+					displayName: 'Tag',
+				}),
+			],
+		},
+		{
+			value: 'addToChat',
+			name: 'Add or Remove in Chat',
+			action: 'Add or remove a tag in a chat',
+			description: 'Put a tag on a chat or take it off (tags/add-remove-in-chat)',
+			method: 'PUT',
+			path: '/tags/add-remove-in-chat',
+			fields: [
+				accessToken('Tag', {
+					kind: 'locator',
+					locator: 'tag',
+					name: 'tag',
+					displayName: 'Tag',
+				}),
+				chatId(),
+				choice('action', 'Action', 'action', [
+					['Add', 'add', 'Put the tag on the chat'],
+					['Remove', 'del', 'Take the tag off the chat (the API says "del")'],
+				]),
+			],
+		},
+	],
+};

@@ -1,0 +1,172 @@
+import type { IHttpRequestMethods, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { executeOperation } from './execute';
+import type { FieldSpec } from './fields';
+import { toProperty } from './fields';
+import { prepareRequest } from './prepare';
+
+/** One CRONCRM endpoint, described once; the builders below turn it into n8n's UI and routing. */
+export interface OperationSpec {
+	/** Operation value in n8n (camelCase). */
+	value: string;
+	/** Name in the Operation dropdown, in n8n's style ("Send Text", "Get Many"). */
+	name: string;
+	/** Sentence for n8n's actions list ("Send a text message"). */
+	action: string;
+	/** What the endpoint does, with the API's own terms explained. */
+	description: string;
+	method: IHttpRequestMethods;
+	/** Path below the base URL, exactly as the collection spells it. */
+	path: string;
+	/** Fields shown on the node itself: usually the required ones. */
+	fields?: FieldSpec[];
+	/** Optional fields, in "Additional Fields" (or "Filters" for searches). Only those the user adds are sent. */
+	optional?: FieldSpec[];
+	/** The search answers page by page with its records under this property. */
+	pagedRecords?: string;
+	/** Offers "Deliver Immediately", which sends the toTransmit: true header. */
+	deliverImmediately?: boolean;
+	/** Offers to download the file the reply points to into a binary property. */
+	download?: DownloadSpec;
+}
+
+export interface DownloadSpec {
+	/** Path of the file's URL in the reply, e.g. `url` or `picture.imgFull`. */
+	urlPath: string;
+	fileNamePath?: string;
+	mimeTypePath?: string;
+}
+
+export interface ResourceSpec {
+	value: string;
+	name: string;
+	description?: string;
+	operations: OperationSpec[];
+}
+
+export function locationOf(method: IHttpRequestMethods): 'body' | 'query' {
+	return method === 'GET' ? 'query' : 'body';
+}
+
+function show(resource: string, operation: string) {
+	return { show: { resource: [resource], operation: [operation] } };
+}
+
+/** The operation's entry in the Operation dropdown, with its request routing. */
+function operationOption(spec: OperationSpec): INodePropertyOptions {
+	return {
+		name: spec.name,
+		value: spec.value,
+		action: spec.action,
+		description: spec.description,
+		routing: {
+			request: { method: spec.method, url: spec.path },
+			send: {
+				// Every request of this node runs through the transport (limiter, retries, paging),
+				// which n8n's routing calls through its pagination hook.
+				paginate: true,
+				preSend: [prepareRequest(spec)],
+			},
+			operations: { pagination: executeOperation(spec) },
+		},
+	};
+}
+
+/** The parameters an operation shows, in the order users fill them. */
+function operationProperties(resource: string, spec: OperationSpec): INodeProperties[] {
+	const location = locationOf(spec.method);
+	const displayOptions = show(resource, spec.value);
+	const properties: INodeProperties[] = (spec.fields ?? []).map((field) => ({
+		...toProperty(field, location),
+		displayOptions,
+	}));
+
+	if (spec.deliverImmediately) {
+		properties.push({
+			displayName: 'Deliver Immediately',
+			name: 'deliverImmediately',
+			type: 'boolean',
+			default: false,
+			displayOptions,
+			description:
+				"Whether to skip CRONCRM's delivery queue and send at once (the toTransmit: true header). Off, the message waits its turn under the account's messages-per-minute setting.",
+		});
+	}
+
+	if (spec.pagedRecords) {
+		properties.push(
+			{
+				displayName: 'Return All',
+				name: 'returnAll',
+				type: 'boolean',
+				default: false,
+				displayOptions,
+				description: 'Whether to return all results or only up to a given limit',
+			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 50,
+				displayOptions: {
+					show: { ...displayOptions.show, returnAll: [false] },
+				},
+				description: 'Max number of results to return',
+			},
+		);
+	}
+
+	if (spec.optional?.length) {
+		const isSearch = spec.method === 'GET';
+		properties.push({
+			displayName: isSearch ? 'Filters' : 'Additional Fields',
+			name: isSearch ? 'filters' : 'additionalFields',
+			type: 'collection',
+			placeholder: isSearch ? 'Add Filter' : 'Add Field',
+			default: {},
+			displayOptions,
+			options: spec.optional.map((field) => toProperty({ ...field, required: false }, location)),
+		});
+	}
+
+	if (spec.download) {
+		properties.push(
+			{
+				displayName: 'Download File',
+				name: 'download',
+				type: 'boolean',
+				default: false,
+				displayOptions,
+				description: 'Whether to download the file into a binary property as well',
+			},
+			{
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				displayOptions: { show: { ...displayOptions.show, download: [true] } },
+				hint: 'The name of the output binary field to put the file in',
+			},
+		);
+	}
+	return properties;
+}
+
+/** The Operation dropdown of one resource and all of its operations' parameters. */
+export function resourceProperties(resource: ResourceSpec): INodeProperties[] {
+	const operationDropdown: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource.value] } },
+		options: resource.operations.map(operationOption),
+		default: '',
+	};
+	operationDropdown.default = resource.operations[0].value;
+	return [
+		operationDropdown,
+		...resource.operations.flatMap((operation) => operationProperties(resource.value, operation)),
+	];
+}

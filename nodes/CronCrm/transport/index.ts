@@ -1,0 +1,288 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { getLimiter } from './rateLimiter';
+
+/**
+ * The one module that talks HTTP to CRONCRM. Every request of both nodes (each operation, each
+ * page, each dropdown load, each webhook registration) goes through `croncrmRequest`, which:
+ * 1. waits for a slot in the account's sliding-window limiter,
+ * 2. sends with the credentials (the apiKey header is added by n8n from the credential type),
+ * 3. retries only what is safe to retry, and
+ * 4. turns every failure into an error that says what to do and never shows the API key.
+ */
+
+export const CREDENTIAL_NAME = 'cronCrmApi';
+export const DEFAULT_BASE_URL = 'https://croncrm.com/api/v2';
+
+export type CronCrmContext =
+	| IExecuteSingleFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
+
+export interface CronCrmCredentials {
+	apiKey: string;
+	baseUrl?: string;
+	requestsPerWindow?: number;
+	windowSeconds?: number;
+}
+
+/** How hard the transport tries before it gives up. */
+export const RETRY_POLICY = {
+	/** 429s: CRONCRM did not process the request, so every method may be re-sent. */
+	rateLimitRetries: 6,
+	/** Network errors, timeouts, 5xx, unreadable replies: only GETs are re-sent. */
+	transientRetries: 3,
+	backoffMs: 300,
+};
+
+/**
+ * Errors that prove the request never reached CRONCRM, so even a POST may be sent again.
+ * A reset or a timeout proves nothing: the server may have processed the request already,
+ * and a duplicate WhatsApp message is worse than an error.
+ */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function baseUrlOf(credentials: CronCrmCredentials): string {
+	return (credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+}
+
+export interface CronCrmRequest {
+	method: IHttpRequestMethods;
+	/** Path below the base URL, e.g. `/tags/find`. */
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: IDataObject;
+	/** Extra options from n8n's "Request Options" (timeout, proxy...). */
+	extra?: Partial<IHttpRequestOptions>;
+}
+
+/** The account's base URL and its shared limiter, from the node's credentials. */
+async function accountOf(ctx: CronCrmContext) {
+	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
+	const baseURL = baseUrlOf(credentials);
+	const limiter = getLimiter(
+		baseURL,
+		credentials.apiKey,
+		Number(credentials.requestsPerWindow) || 50,
+		(Number(credentials.windowSeconds) || 10) * 1000,
+	);
+	return { baseURL, limiter };
+}
+
+/** Sends one request to CRONCRM and returns its JSON body, or throws a clear NodeApiError. */
+export async function croncrmRequest(
+	ctx: CronCrmContext,
+	request: CronCrmRequest,
+	itemIndex?: number,
+): Promise<IDataObject> {
+	const { baseURL, limiter } = await accountOf(ctx);
+	const method = request.method.toUpperCase() as IHttpRequestMethods;
+	const options: IHttpRequestOptions = {
+		timeout: 60_000,
+		...request.extra,
+		baseURL,
+		url: request.url,
+		method,
+		qs: request.qs,
+		body: method === 'GET' ? undefined : (request.body ?? {}),
+		headers: { Accept: 'application/json', ...request.headers },
+		json: true,
+		returnFullResponse: true,
+		// Statuses are judged here, not by n8n, so that 429 and 5xx can be retried.
+		ignoreHttpStatusErrors: true,
+	};
+	const where = `${method} ${request.url}`;
+	const node = ctx.getNode();
+	let rateLimitRetries = 0;
+	let transientRetries = 0;
+
+	for (;;) {
+		await limiter.acquire();
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, {
+				...options,
+				headers: { ...options.headers },
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			const code = networkErrorCode(error);
+			const safeToResend = method === 'GET' || (code !== undefined && NEVER_SENT_CODES.has(code));
+			if (safeToResend && transientRetries < RETRY_POLICY.transientRetries) {
+				await sleep(RETRY_POLICY.backoffMs * 2 ** transientRetries++);
+				continue;
+			}
+			throw new NodeApiError(node, { code: code ?? 'NETWORK_ERROR' } as JsonObject, {
+				itemIndex,
+				message: `Could not reach CRONCRM (${code ?? 'network error'}) on ${where}`,
+				description:
+					method === 'GET' || safeToResend
+						? `Tried ${transientRetries + 1} times. Check the Base URL in the CRONCRM credentials and the network.`
+						: 'Not retried: CRONCRM may have processed this request already, and sending it again could duplicate it. Check in CRONCRM before re-running this item.',
+			});
+		}
+
+		const { statusCode, headers } = response;
+		const body = parseBody(response.body);
+
+		if (statusCode === 429) {
+			// Everyone using this key waits: the server says the window is full.
+			limiter.pauseUntil(retryAfterMs(headers) ?? limiter.nextFreeSlotAt());
+			if (rateLimitRetries++ < RETRY_POLICY.rateLimitRetries) continue;
+			throw new NodeApiError(node, safeBody(body), {
+				itemIndex,
+				httpCode: '429',
+				message: `CRONCRM rate limit: still rejected after ${RETRY_POLICY.rateLimitRetries} retries on ${where}`,
+				description: `CRONCRM allows ${limiter.limit} requests per ${limiter.windowMs / 1000} s per API key. Another client seems to be using this key: lower "Requests per Window" in the credentials so the processes sharing it stay under the limit together.`,
+			});
+		}
+
+		const transient = statusCode >= 500 || (body === undefined && statusCode < 400);
+		if (transient && method === 'GET' && transientRetries < RETRY_POLICY.transientRetries) {
+			await sleep(RETRY_POLICY.backoffMs * 2 ** transientRetries++);
+			continue;
+		}
+
+		if (statusCode === 401 || statusCode === 403) {
+			throw new NodeApiError(node, safeBody(body), {
+				itemIndex,
+				httpCode: String(statusCode),
+				message: `CRONCRM refused the API key (HTTP ${statusCode})`,
+				description: `Check the API key in the CRONCRM credentials. CRONCRM said: ${apiMessage(body) ?? 'no message'}`,
+			});
+		}
+		if (body === undefined) {
+			throw new NodeApiError(node, { statusCode } as JsonObject, {
+				itemIndex,
+				httpCode: String(statusCode),
+				message: `CRONCRM sent a reply that is not JSON (HTTP ${statusCode}) on ${where}`,
+				description: `Reply began with: ${textPreview(response.body)}${
+					method === 'GET' ? '' : '. Not retried: CRONCRM may have processed this request.'
+				}`,
+			});
+		}
+		if (statusCode >= 400 || body.success === false) {
+			throw new NodeApiError(node, safeBody(body), {
+				itemIndex,
+				httpCode: String(statusCode),
+				message: `CRONCRM: ${apiMessage(body) ?? `request failed with HTTP ${statusCode}`}`,
+				description: `${where} answered HTTP ${statusCode}${
+					statusCode >= 500 && method !== 'GET'
+						? '. Not retried: CRONCRM may have processed this request already.'
+						: ''
+				}`,
+			});
+		}
+		return body;
+	}
+}
+
+function parseBody(raw: unknown): IDataObject | undefined {
+	if (raw && typeof raw === 'object' && !Buffer.isBuffer(raw)) return raw as IDataObject;
+	const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return parsed && typeof parsed === 'object' ? (parsed as IDataObject) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function apiMessage(body: IDataObject | undefined): string | undefined {
+	const msg = body?.msg ?? body?.message;
+	return typeof msg === 'string' && msg.length > 0 ? msg : undefined;
+}
+
+/** Only CRONCRM's own reply goes into errors: never request options, which hold the key. */
+function safeBody(body: IDataObject | undefined): JsonObject {
+	return (body ?? {}) as JsonObject;
+}
+
+function textPreview(raw: unknown): string {
+	const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw ?? '');
+	return (
+		text
+			.replace(/<[^>]*>/g, ' ')
+			.replace(/\s+/g, ' ')
+			.trim()
+			.slice(0, 120) || '(empty)'
+	);
+}
+
+function retryAfterMs(headers: IDataObject | undefined): number | undefined {
+	const value = headers?.['retry-after'];
+	if (value === undefined || value === null || value === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Date.now() + Math.max(0, seconds) * 1000;
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : date;
+}
+
+/** Finds the socket error code (ECONNRESET, ETIMEDOUT...) wherever n8n's wrapping put it. */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const candidate = current as {
+			code?: unknown;
+			cause?: unknown;
+			name?: string;
+		};
+		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code))
+			return candidate.code;
+		if (candidate.code === 'ECONNABORTED' || candidate.name === 'TimeoutError') return 'ETIMEDOUT';
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+/**
+ * Downloads a file CRONCRM pointed to (a message's file, a profile picture). It takes a slot in
+ * the limiter like any request, but goes without credentials: the file may live on another
+ * host, which must never see the API key.
+ */
+export async function croncrmDownload(
+	ctx: CronCrmContext,
+	url: string,
+	itemIndex?: number,
+): Promise<{ data: Buffer; mimeType?: string }> {
+	const { limiter } = await accountOf(ctx);
+	for (let attempt = 0; ; attempt++) {
+		await limiter.acquire();
+		try {
+			const response = (await ctx.helpers.httpRequest({
+				url,
+				method: 'GET',
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				timeout: 120_000,
+			})) as IN8nHttpFullResponse;
+			const contentType = (response.headers as IDataObject)?.['content-type'];
+			return {
+				data: Buffer.from(response.body as ArrayBuffer),
+				mimeType: typeof contentType === 'string' ? contentType.split(';')[0] : undefined,
+			};
+		} catch (error) {
+			if (attempt < RETRY_POLICY.transientRetries) {
+				await sleep(RETRY_POLICY.backoffMs * 2 ** attempt);
+				continue;
+			}
+			throw new NodeApiError(ctx.getNode(), { url } as JsonObject, {
+				itemIndex,
+				message: `Could not download the file CRONCRM pointed to (${networkErrorCode(error) ?? (error as Error).message})`,
+				description: url,
+			});
+		}
+	}
+}

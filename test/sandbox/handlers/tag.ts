@@ -1,0 +1,80 @@
+import type { RouteTable } from '../server';
+import { newToken, page, phpDate, resembles } from '../state';
+import { assignFields, byToken, chatOf, fail, HEX_COLOR, notFound, ok, WID } from './common';
+
+export const tagRoutes: RouteTable = {
+	'POST /tags/create': {
+		required: ['name'],
+		handle: ({ body, state }) => {
+			if (body.color !== undefined && !HEX_COLOR.test(String(body.color))) {
+				return fail(422, 'Cor inválida. (color must be #RRGGBB)');
+			}
+			const tag = {
+				name: body.name,
+				created: phpDate(),
+				modified: phpDate(),
+				description: body.description ?? '',
+				color: body.color ?? '#000000',
+				access_token: newToken(),
+				chats: 0,
+			};
+			state.tags.push(tag);
+			return ok('Sua etiqueta foi criada com sucesso.', { tag }, 201);
+		},
+	},
+	'GET /tags/find': {
+		handle: ({ query, state }) => {
+			const tags = query.access_token
+				? state.tags.filter((t) => t.access_token === query.access_token)
+				: state.tags.filter((t) => resembles(t.name, query.name));
+			// The real API answers with the tags under "lists" (see the collection's example).
+			return { body: page(tags, query.page, 'lists') };
+		},
+	},
+	'PUT /tags/change': {
+		required: ['access_token'],
+		handle: ({ body, state }) => {
+			const tag = byToken(state.tags, body.access_token);
+			if (!tag) return notFound('Etiqueta');
+			if (body.color !== undefined && !HEX_COLOR.test(String(body.color))) {
+				return fail(422, 'Cor inválida. (color must be #RRGGBB)');
+			}
+			assignFields(tag, body, ['name', 'description', 'color']);
+			return ok('Sua etiqueta foi alterada com sucesso.', { tag });
+		},
+	},
+	'DELETE /tags/delete': {
+		required: ['access_token'],
+		handle: ({ body, state }) => {
+			const tag = byToken(state.tags, body.access_token);
+			if (!tag) return notFound('Etiqueta');
+			state.tags = state.tags.filter((t) => t !== tag);
+			for (const chat of state.chats) {
+				chat.tags = ((chat.tags as string[]) ?? []).filter((t) => t !== tag.access_token);
+			}
+			return ok('Etiqueta removida com sucesso.');
+		},
+	},
+	'PUT /tags/add-remove-in-chat': {
+		required: ['access_token', 'chat_wid', 'action'],
+		enums: { action: ['add', 'del'] },
+		handle: ({ body, state }) => {
+			const tag = byToken(state.tags, body.access_token);
+			if (!tag) return notFound('Etiqueta');
+			if (!WID.test(String(body.chat_wid))) return fail(422, 'chat_wid inválido.');
+			const chat = chatOf(state, String(body.chat_wid))!;
+			const tags = new Set((chat.tags as string[]) ?? []);
+			if (body.action === 'add') tags.add(String(tag.access_token));
+			else tags.delete(String(tag.access_token));
+			chat.tags = [...tags];
+			tag.chats = state.chats.filter((c) =>
+				(c.tags as string[]).includes(String(tag.access_token)),
+			).length;
+			return ok(
+				body.action === 'add'
+					? 'Etiqueta vinculada com sucesso.'
+					: 'Etiqueta desvinculada com sucesso.',
+			);
+		},
+	},
+};

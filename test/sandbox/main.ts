@@ -1,0 +1,27 @@
+/**
+ * Starts the CRONCRM sandbox on its own: `npm run sandbox -- --port 5690`.
+ * Base URL for the credentials: http://127.0.0.1:<port>/api/v2, API key: sandbox-key.
+ */
+import { createSandbox, DEFAULT_API_KEY } from './server';
+
+function argument(name: string): string | undefined {
+	const index = process.argv.indexOf(`--${name}`);
+	return index >= 0 ? process.argv[index + 1] : process.env[`SANDBOX_${name.toUpperCase()}`];
+}
+
+async function main() {
+	const sandbox = await createSandbox({
+		port: Number(argument('port') ?? 5690),
+		host: argument('host') ?? '127.0.0.1',
+		rateLimit: {
+			limit: Number(argument('limit') ?? 50),
+			windowMs: Number(argument('window-ms') ?? 10_000),
+		},
+	});
+	console.log(`CRONCRM sandbox listening: base URL ${sandbox.url}  API key ${DEFAULT_API_KEY}`);
+	const stop = () => void sandbox.close().then(() => process.exit(0));
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+void main();
