@@ -66,6 +66,8 @@ export interface SandboxState {
 	connection: { status: string };
 	/** Mutations processed, in order: the fault suite counts duplicates here. */
 	mutations: Array<{ route: string; body: unknown; at: number }>;
+	/** Webhook calls the sandbox made to registered URLs, with the status each got. */
+	hookDeliveries: Array<{ slot: string; hook: string; url: string; status: number; body: unknown; at: number }>;
 }
 
 export function emptyState(): SandboxState {
@@ -85,5 +87,6 @@ export function emptyState(): SandboxState {
 		blockedContacts: [],
 		connection: { status: 'CONNECTED' },
 		mutations: [],
+		hookDeliveries: [],
 	};
 }

@@ -1,0 +1,3 @@
+import type { RouteTable } from '../server';
+
+export const leadRoutes: RouteTable = {};
