@@ -11,6 +11,7 @@ import { hookControlRoutes } from './hooks';
 import { instanceRoutes } from './instance';
 import { leadRoutes } from './lead';
 import { messageRoutes } from './message';
+import { seedControlRoutes } from './seed';
 import { tagRoutes } from './tag';
 import { toolRoutes } from './tool';
 import { whatsappContactRoutes } from './whatsappContact';
@@ -38,4 +39,5 @@ export const ROUTES: RouteTable = {
 export const CONTROL_ROUTES: Record<string, ControlHandler> = {
 	...controlRoutes,
 	...hookControlRoutes,
+	...seedControlRoutes,
 };
