@@ -6,6 +6,8 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: "tsconfig.test.json" }] },
+	globalSetup: '<rootDir>/test/coverage/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/coverage/globalTeardown.ts',
 	testTimeout: 30000,
 	maxWorkers: 2,
 };

@@ -40,7 +40,7 @@ export class CronCrm implements INodeType {
 					name: resource.name,
 					value: resource.value,
 					description: resource.description,
-				})),
+				})).sort((a, b) => a.name.localeCompare(b.name)),
 				default: 'message',
 			},
 			...RESOURCES.flatMap(resourceProperties),

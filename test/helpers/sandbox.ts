@@ -1,4 +1,5 @@
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
+import { recordReachedEndpoints } from '../coverage/endpointLog';
 import { shutdownEngine } from './engine';
 
 /** Starts a sandbox for the test file, resets it before each test, and stops it after. */
@@ -10,8 +11,20 @@ export function useSandbox(options: SandboxOptions = {}): { current: Sandbox } {
 			...options,
 		});
 	});
-	beforeEach(() => holder.current.reset());
+	const reached = new Set<string>();
+	// Collected before each reset: the endpoint coverage check reads them after the run.
+	const collect = () => {
+		for (const request of holder.current?.requests ?? []) {
+			if (request.status >= 200 && request.status < 300) reached.add(`${request.method} ${request.path}`);
+		}
+	};
+	beforeEach(() => {
+		collect();
+		holder.current.reset();
+	});
 	afterAll(async () => {
+		collect();
+		recordReachedEndpoints([...reached]);
 		await holder.current.close();
 		shutdownEngine();
 	});

@@ -161,7 +161,8 @@ export function resourceProperties(resource: ResourceSpec): INodeProperties[] {
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource.value] } },
-		options: resource.operations.map(operationOption),
+		// Alphabetical, as n8n lists operations everywhere else.
+		options: resource.operations.map(operationOption).sort((a, b) => a.name.localeCompare(b.name)),
 		default: '',
 	};
 	operationDropdown.default = resource.operations[0].value;

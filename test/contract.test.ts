@@ -1,0 +1,43 @@
+import { RESOURCES } from '../nodes/CronCrm/resources';
+import { locationOf } from '../nodes/CronCrm/shared/operation';
+import { ENDPOINTS, routeKey, schemasFor } from './sandbox/contract';
+
+/** The node against the Postman collection: every endpoint once, every field name spelled as there. */
+const operations = RESOURCES.flatMap((resource) =>
+	resource.operations.map((operation) => ({ resource: resource.value, ...operation })),
+);
+
+describe('The CronCrm node covers the CRONCRM collection', () => {
+	it('has one operation per endpoint: 72 in all, same method and path (trailing slash included)', () => {
+		const endpoints = ENDPOINTS.map((e) => `${e.method} ${e.path}`).sort();
+		const offered = operations.map((op) => `${op.method} ${op.path}`).sort();
+		expect(endpoints).toHaveLength(72);
+		expect(offered).toEqual(endpoints);
+	});
+
+	it.each(operations.map((op) => [`${op.resource}.${op.value}`, op] as const))(
+		'%s sends only field names the collection knows',
+		(_name, operation) => {
+			const endpoint = ENDPOINTS.find((e) => e.method === operation.method && e.path === operation.path)!;
+			const schemas = schemasFor(endpoint);
+			const schema = locationOf(operation.method) === 'body' ? schemas.body : schemas.query;
+			const known = Object.keys((schema as unknown as { shape: object }).shape);
+			const sent = [...(operation.fields ?? []), ...(operation.optional ?? [])].map((f) => f.apiName);
+			expect(sent.filter((name) => !known.includes(name))).toEqual([]);
+			expect(routeKey(endpoint.method, endpoint.path)).toBe(routeKey(operation.method, operation.path));
+		},
+	);
+
+	it('offers Return All / Limit on exactly the searches that answer with page/pages/limit/count', () => {
+		const paged = ENDPOINTS.filter((e) => 'pages' in e.exampleResponse).map((e) => `${e.method} ${e.path}`);
+		expect(paged).toHaveLength(15);
+		const offered = operations.filter((op) => op.pagedRecords).map((op) => `${op.method} ${op.path}`);
+		expect(offered.sort()).toEqual(paged.sort());
+	});
+
+	it('offers Deliver Immediately on the send operations', () => {
+		const sends = operations.filter((op) => /\/send-/.test(op.path)).map((op) => op.path);
+		expect(sends).toHaveLength(13);
+		for (const op of operations) expect(Boolean(op.deliverImmediately)).toBe(/\/send-/.test(op.path));
+	});
+});
