@@ -1,8 +1,42 @@
+import { chatId } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
 
-// TODO(resource): operations of this resource are being written.
+/** Tools ("ferramentas"): checks on WhatsApp numbers that need no CRONCRM record. */
 export const toolResource: ResourceSpec = {
 	value: 'tool',
-	name: 'tool',
-	operations: [],
+	name: 'Tool',
+	description: 'Everyday checks ("ferramentas"), such as whether a number has WhatsApp',
+	operations: [
+		{
+			value: 'checkWhatsapp',
+			name: 'Check WhatsApp Number',
+			action: 'Check whether a number has WhatsApp',
+			description:
+				'Check whether a phone number has WhatsApp; in the reply, profile.status is 200 when it has and 404 when it has not, and profile.wid is the chat ID to use (tools/have-whatsapp)',
+			method: 'GET',
+			path: '/tools/have-whatsapp',
+			fields: [
+				{
+					name: 'phone',
+					displayName: 'Phone',
+					apiName: 'phone',
+					kind: 'phone',
+					required: true,
+					description:
+						"Phone number with country and area code. Without the country code, CRONCRM assumes the account's country.",
+				},
+			],
+		},
+		{
+			value: 'getProfilePicture',
+			name: 'Get Profile Picture',
+			action: 'Get the profile picture of a contact',
+			description:
+				"Get the URLs of a contact's WhatsApp profile picture, and download it if you like (tools/get-profile-picture)",
+			method: 'GET',
+			path: '/tools/get-profile-picture',
+			fields: [chatId()],
+			download: { urlPath: 'picture.imgFull' },
+		},
+	],
 };
