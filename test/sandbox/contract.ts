@@ -152,7 +152,9 @@ export function schemasFor(endpoint: Endpoint, rules: RouteRules = {}): RequestS
 		return z.object(shape).strict();
 	};
 	const bodyFields: Record<string, unknown> = { ...endpoint.bodyTemplate };
-	for (const name of EXTRA_FIELDS[key]?.body ?? []) bodyFields[name] ??= '';
+	// An extra field takes its type from the saved example that sends it (a boolean stays boolean).
+	for (const name of EXTRA_FIELDS[key]?.body ?? [])
+		bodyFields[name] ??= endpoint.exampleRequestBodies.find((b) => name in b)?.[name] ?? '';
 	const queryFields: Record<string, unknown> = {};
 	for (const name of [...endpoint.queryKeys, ...(EXTRA_FIELDS[key]?.query ?? [])])
 		queryFields[name] = '';

@@ -1,8 +1,107 @@
+import { accessToken, locator, str } from '../../shared/fields';
+import type { FieldSpec } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
 
-// TODO(resource): operations of this resource are being written.
+const name = (required = false) =>
+	str('name', 'Name', 'name', { required, description: "The contact's name" });
+
+const phone = (required = false): FieldSpec => ({
+	name: 'phone',
+	displayName: 'Phone',
+	apiName: 'phone',
+	kind: 'phone',
+	required,
+	description: "The contact's phone number with country and area code, in any formatting",
+});
+
+// CRONCRM stores the contact in a list; every reply shows the contact's list.
+const contactList = (required = false) =>
+	locator('list', 'list_access_token', {
+		required,
+		description: 'The contact list (list_access_token) the contact belongs to',
+	});
+
+/** variable01 … variable06: six free fields CRONCRM keeps for whatever the user wants. */
+const variables: FieldSpec[] = Array.from({ length: 6 }, (_, index) => {
+	const number = String(index + 1).padStart(2, '0');
+	return str(`variable${number}`, `Variable ${number}`, `variable${number}`, {
+		description: `Free field ${index + 1} of 6 (variable${number}), for any information you want to keep, e.g. to fill message templates`,
+	});
+});
+
+/** Fields the contact has beside its name, phone and list; the same in Create and Update. */
+const details: FieldSpec[] = [
+	...variables,
+	str('description', 'Description', 'description', {
+		kind: 'text',
+		description: 'Notes about the contact',
+	}),
+	{
+		name: 'optOut',
+		displayName: 'Opted Out',
+		apiName: 'opt_out',
+		kind: 'boolean',
+		description: 'Whether the contact asked to stop receiving your messages (opt_out)',
+	},
+];
+
+/** Contacts kept in CRONCRM's own lists ("contatos CRONCRM"), not the phone's address book. */
 export const contactResource: ResourceSpec = {
 	value: 'contact',
-	name: 'contact',
-	operations: [],
+	name: 'CRONCRM Contact',
+	description: "Contacts stored in CRONCRM's contact lists (not the phone's address book)",
+	operations: [
+		{
+			value: 'create',
+			name: 'Create',
+			action: 'Create a contact',
+			description: 'Save a contact in a contact list (contacts-croncrm/create)',
+			method: 'POST',
+			path: '/contacts-croncrm/create',
+			fields: [name(true), phone(true), contactList(true)],
+			optional: details,
+		},
+		{
+			value: 'getMany',
+			name: 'Get Many',
+			action: 'Get many contacts',
+			description: 'Search the contacts saved in CRONCRM (contacts-croncrm/find)',
+			method: 'GET',
+			path: '/contacts-croncrm/find',
+			pagedRecords: 'contacts',
+			optional: [
+				str('contact', 'Contact', 'contact', {
+					description: 'Contacts with this phone number or name',
+				}),
+				// CRONCRM matches the list's number, name or access_token; the dropdown sends the token.
+				locator('list', 'list', {
+					description: 'Only contacts of this list',
+				}),
+				accessToken('Contact', {
+					required: false,
+					description: 'Return only the contact with this access_token',
+				}),
+			],
+		},
+		{
+			value: 'update',
+			name: 'Update',
+			action: 'Update a contact',
+			description:
+				'Change the details of a contact or move it to another list (contacts-croncrm/change)',
+			method: 'PUT',
+			path: '/contacts-croncrm/change',
+			fields: [accessToken('Contact')],
+			optional: [name(), phone(), contactList(), ...details],
+		},
+		{
+			value: 'delete',
+			name: 'Delete',
+			action: 'Delete a contact',
+			description: 'Remove a contact from CRONCRM (contacts-croncrm/delete)',
+			method: 'DELETE',
+			path: '/contacts-croncrm/delete',
+			fields: [accessToken('Contact')],
+		},
+	],
 };

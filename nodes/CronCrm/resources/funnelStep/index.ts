@@ -1,8 +1,29 @@
+import { accessToken, locator } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
 
-// TODO(resource): operations of this resource are being written.
+/** Steps ("etapas") of a funnel. They are made in CRONCRM's interface; the API only reads them. */
 export const funnelStepResource: ResourceSpec = {
 	value: 'funnelStep',
-	name: 'funnelStep',
-	operations: [],
+	name: 'Funnel Step',
+	description: 'Steps ("etapas") of a funnel, made in CRONCRM',
+	operations: [
+		{
+			value: 'getMany',
+			name: 'Get Many',
+			action: 'Get many funnel steps',
+			description:
+				"List the steps of a funnel. Steps are made in CRONCRM's interface, not through the API (funnels/steps/find).",
+			method: 'GET',
+			path: '/funnels/steps/find',
+			pagedRecords: 'steps',
+			// Named "funnel" so the Funnel Step dropdowns elsewhere find the chosen funnel the same way.
+			fields: [locator('funnel', 'funnel_access_token')],
+			optional: [
+				accessToken('Funnel Step', {
+					required: false,
+					description: 'Return only the step with this access_token',
+				}),
+			],
+		},
+	],
 };
