@@ -51,6 +51,11 @@ export interface FieldSpec {
 	booleanAs?: 'json' | 'string';
 	/** Separator used to join list kinds (widList, phoneList). */
 	separator?: string;
+	/**
+	 * Shown only to help fill another field and never sent, e.g. the Funnel whose steps the
+	 * Funnel Step dropdown lists (see chosenFunnel in methods/listSearch.ts).
+	 */
+	uiOnly?: boolean;
 }
 
 const LOCATORS: Record<LocatorTarget, { method: string; label: string; example: string }> = {
@@ -174,6 +179,7 @@ export function toProperty(spec: FieldSpec, location: 'body' | 'query'): INodePr
 			break;
 		}
 	}
+	if (spec.uiOnly) delete property.routing;
 	return property;
 }
 

@@ -1,8 +1,171 @@
+import { groupId, sendAsUser, str } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
+import { groupSettings, inviteLink, mentionFields, participantAction } from './fields';
 
-// TODO(resource): operations of this resource are being written.
+/** WhatsApp groups ("grupos") of the connected number. */
 export const groupResource: ResourceSpec = {
 	value: 'group',
-	name: 'group',
-	operations: [],
+	name: 'Group',
+	description: 'WhatsApp groups ("grupos"): members, admins, invite links, mentions',
+	operations: [
+		{
+			value: 'create',
+			name: 'Create',
+			action: 'Create a group',
+			description: 'Create a WhatsApp group (groups/create)',
+			method: 'POST',
+			path: '/groups/create',
+			fields: [str('name', 'Name', 'name', { required: true })],
+			optional: [
+				...groupSettings,
+				{
+					name: 'participants',
+					displayName: 'Participants',
+					apiName: 'participants',
+					kind: 'widList',
+					// The description says the participants are separated by ";".
+					separator: ';',
+					description:
+						'Phone numbers or WhatsApp IDs of the people to add, separated by commas, semicolons or new lines',
+				},
+			],
+		},
+		{
+			value: 'getMany',
+			name: 'Get Many',
+			action: 'Get many groups',
+			description:
+				'List the groups of the connected number. With many groups CRONCRM can be slow: raise the timeout in Request Options if needed. (groups/find)',
+			method: 'GET',
+			path: '/groups/find',
+			pagedRecords: 'groups',
+		},
+		{
+			value: 'getMembers',
+			name: 'Get Members',
+			action: 'Get the members of a group',
+			description: 'List the participants of a group you are part of (groups/get-members)',
+			method: 'GET',
+			path: '/groups/get-members',
+			pagedRecords: 'participants',
+			fields: [groupId()],
+		},
+		{
+			value: 'getAdmins',
+			name: 'Get Admins',
+			action: 'Get the admins of a group',
+			description: 'List the admins of a group you are part of (groups/get-admins)',
+			method: 'GET',
+			path: '/groups/get-admins',
+			pagedRecords: 'admins',
+			// The description calls the group group_id; the request's query says chat_wid, which is sent.
+			fields: [groupId()],
+		},
+		{
+			value: 'update',
+			name: 'Update',
+			action: 'Update a group',
+			description:
+				'Change the name, description, settings or picture of a group; the reply says which changes worked (groups/change)',
+			method: 'PUT',
+			path: '/groups/change',
+			// The description calls the group group_wid; the template and the example say chat_wid, which is sent.
+			fields: [groupId()],
+			optional: [str('name', 'Name', 'name'), ...groupSettings],
+		},
+		{
+			value: 'join',
+			name: 'Join',
+			action: 'Join a group',
+			description: 'Join a group by its invite link (groups/join)',
+			method: 'POST',
+			path: '/groups/join',
+			fields: [inviteLink],
+		},
+		{
+			value: 'leave',
+			name: 'Leave',
+			action: 'Leave a group',
+			description: 'Leave a group (groups/leave)',
+			method: 'PUT',
+			path: '/groups/leave',
+			fields: [groupId()],
+		},
+		{
+			value: 'getInviteLink',
+			name: 'Get Invite Link',
+			action: 'Get the invite link of a group',
+			description: 'Get the invite link of a group you administer (groups/get-invite-link)',
+			method: 'GET',
+			path: '/groups/get-invite-link',
+			fields: [groupId()],
+		},
+		{
+			value: 'getInviteLinkInfo',
+			name: 'Get Info From Invite Link',
+			action: 'Get group info from an invite link',
+			description:
+				'Get the data of a group from its invite link (groups/get-info-from-invite-link)',
+			method: 'GET',
+			path: '/groups/get-info-from-invite-link',
+			fields: [inviteLink],
+		},
+		{
+			value: 'addRemoveParticipant',
+			name: 'Add or Remove Participant',
+			action: 'Add or remove a participant in a group',
+			description:
+				'Add a participant to a group or remove one; you must be an admin (groups/add-remove-participant)',
+			method: 'PUT',
+			path: '/groups/add-remove-participant',
+			fields: participantAction([
+				['Add', 'add', 'Add the participant to the group'],
+				['Remove', 'del', 'Remove the participant from the group (the API says "del")'],
+			]),
+		},
+		{
+			value: 'promoteDemoteAdmin',
+			name: 'Promote or Demote Admin',
+			action: 'Promote or demote a group admin',
+			description:
+				'Make a participant an admin of the group or take that away; you must be an admin (groups/promote-demote-admins)',
+			method: 'PUT',
+			path: '/groups/promote-demote-admins',
+			fields: participantAction([
+				['Promote', 'promote', 'Make the participant an admin'],
+				['Demote', 'demote', 'Make the admin a regular participant'],
+			]),
+		},
+		{
+			value: 'sendMentions',
+			name: 'Send Mentions',
+			action: 'Send a message mentioning participants',
+			description: 'Send a message in a group that mentions participants (groups/send-mentions)',
+			method: 'POST',
+			path: '/groups/send-mentions',
+			fields: [groupId(), ...mentionFields],
+			optional: [sendAsUser()],
+			deliverImmediately: true,
+		},
+		{
+			value: 'replyWithMention',
+			name: 'Reply With Mention',
+			action: 'Reply to a message mentioning participants',
+			description:
+				'Reply to a message in a group, mentioning participants (groups/send-message-reply-with-mention)',
+			method: 'POST',
+			path: '/groups/send-message-reply-with-mention',
+			fields: [
+				groupId(),
+				str('replyTo', 'Reply To Message Access Token', 'message_reply_access_token', {
+					required: true,
+					description:
+						'The access_token CRONCRM gave the message being answered (in the output of a sent or received message)',
+				}),
+				...mentionFields,
+			],
+			optional: [sendAsUser()],
+			deliverImmediately: true,
+		},
+	],
 };
