@@ -1,5 +1,14 @@
-import { accessToken, chatId, choice, str } from '../../shared/fields';
+import type { FieldSpec } from '../../shared/fields';
+import { accessToken, chatId, choice, locator, str } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
+
+/** The tag an operation acts on: picked from a searchable list, or given by access token. */
+const tagPicker = locator('tag', 'access_token');
+
+const tagDetails: FieldSpec[] = [
+	str('description', 'Description', 'description'),
+	{ name: 'color', displayName: 'Color', apiName: 'color', kind: 'color' },
+];
 
 /** Tags ("etiquetas") label chats in CRONCRM. */
 export const tagResource: ResourceSpec = {
@@ -15,15 +24,7 @@ export const tagResource: ResourceSpec = {
 			method: 'POST',
 			path: '/tags/create',
 			fields: [str('name', 'Name', 'name', { required: true })],
-			optional: [
-				str('description', 'Description', 'description'),
-				{
-					name: 'color',
-					displayName: 'Color',
-					apiName: 'color',
-					kind: 'color',
-				},
-			],
+			optional: tagDetails,
 		},
 		{
 			value: 'getMany',
@@ -51,24 +52,8 @@ export const tagResource: ResourceSpec = {
 			description: 'Change the name, description or color of a tag (tags/change)',
 			method: 'PUT',
 			path: '/tags/change',
-			fields: [
-				accessToken('Tag', {
-					kind: 'locator',
-					locator: 'tag',
-					name: 'tag',
-					displayName: 'Tag',
-				}),
-			],
-			optional: [
-				str('name', 'Name', 'name'),
-				str('description', 'Description', 'description'),
-				{
-					name: 'color',
-					displayName: 'Color',
-					apiName: 'color',
-					kind: 'color',
-				},
-			],
+			fields: [tagPicker],
+			optional: [str('name', 'Name', 'name'), ...tagDetails],
 		},
 		{
 			value: 'delete',
@@ -77,14 +62,7 @@ export const tagResource: ResourceSpec = {
 			description: 'Delete a tag; chats that had it lose it (tags/delete)',
 			method: 'DELETE',
 			path: '/tags/delete',
-			fields: [
-				accessToken('Tag', {
-					kind: 'locator',
-					locator: 'tag',
-					name: 'tag',
-					displayName: 'Tag',
-				}),
-			],
+			fields: [tagPicker],
 		},
 		{
 			value: 'addToChat',
@@ -94,12 +72,7 @@ export const tagResource: ResourceSpec = {
 			method: 'PUT',
 			path: '/tags/add-remove-in-chat',
 			fields: [
-				accessToken('Tag', {
-					kind: 'locator',
-					locator: 'tag',
-					name: 'tag',
-					displayName: 'Tag',
-				}),
+				tagPicker,
 				chatId(),
 				choice('action', 'Action', 'action', [
 					['Add', 'add', 'Put the tag on the chat'],
