@@ -1,3 +1,103 @@
-import type { RouteTable } from '../server';
+import type { HandlerResult, RouteTable } from '../server';
+import { newToken, page, phpDate, resembles, type Row } from '../state';
+import { byToken, fail, notFound, ok } from './common';
 
-export const instanceRoutes: RouteTable = {};
+/**
+ * The seven webhook slots: the field a request sets (webhookMessage...) and the key under which
+ * instances/find shows it (webhooks.message...). Written out here rather than imported from the
+ * node, so that the sandbox stays an independent reading of the collection.
+ */
+export const SLOT_FIELDS: Record<string, string> = {
+	webhookMessage: 'message',
+	webhookIncomingCall: 'incomingCall',
+	webhookStateChanged: 'stateChanged',
+	webhookQrcode: 'qrcode',
+	webhookLiveLocation: 'liveLocation',
+	webhookParticipantsChanged: 'participantsChanged',
+	webhookAddedToGroup: 'addedToGroup',
+};
+
+/** A slot holds '' (nothing) or an http(s) URL; anything else is refused, naming the field. */
+function badSlot(body: Record<string, unknown>): HandlerResult | undefined {
+	for (const field of Object.keys(SLOT_FIELDS)) {
+		const value = body[field];
+		if (value === undefined || value === '') continue;
+		const text = String(value);
+		if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) {
+			return fail(422, `URL inválida em ${field}. (${field} must be an http(s) URL)`);
+		}
+	}
+	return undefined;
+}
+
+/** Copies the slot fields present in the body; '' empties a slot, absent fields leave it. */
+function applySlots(instance: Row, body: Record<string, unknown>) {
+	const webhooks = instance.webhooks as Record<string, string>;
+	for (const [field, key] of Object.entries(SLOT_FIELDS)) {
+		if (body[field] !== undefined) webhooks[key] = String(body[field]);
+	}
+}
+
+/** Finds an instance by access_token, or by exact name (for the sandbox's own control routes). */
+export function instanceOf(rows: Row[], tokenOrName: unknown): Row | undefined {
+	return byToken(rows, tokenOrName) ?? rows.find((row) => row.name === tokenOrName);
+}
+
+export function newInstance(name: string, index: number): Row {
+	return {
+		name,
+		created: phpDate(),
+		modified: phpDate(),
+		type: { code: 1, name: 'WhatsApp App' },
+		// Each sandbox instance is "connected" to its own made-up Brazilian mobile number.
+		phone_wid: `55219${String(80000000 + index).padStart(8, '0')}@c.us`,
+		api_enable: true,
+		webhooks: Object.fromEntries(Object.values(SLOT_FIELDS).map((key) => [key, ''])),
+		api_key: newToken(),
+		access_token: newToken(),
+	};
+}
+
+export const instanceRoutes: RouteTable = {
+	'POST /instances/create': {
+		required: ['name'],
+		handle: ({ body, state }) => {
+			const invalid = badSlot(body);
+			if (invalid) return invalid;
+			const instance = newInstance(String(body.name), state.instances.length + 1);
+			applySlots(instance, body);
+			state.instances.push(instance);
+			return ok('Sua instancia foi criada com sucesso.', { instance });
+		},
+	},
+	'GET /instances/find': {
+		handle: ({ query, state }) => {
+			const instances = query.access_token
+				? state.instances.filter((i) => i.access_token === query.access_token)
+				: state.instances.filter((i) => resembles(i.name, query.name));
+			return { body: page(instances, query.page, 'instances') };
+		},
+	},
+	'PUT /instances/change': {
+		required: ['access_token'],
+		handle: ({ body, state }) => {
+			const instance = byToken(state.instances, body.access_token);
+			if (!instance) return notFound('Instancia');
+			const invalid = badSlot(body);
+			if (invalid) return invalid;
+			if (body.name !== undefined && body.name !== '') instance.name = body.name;
+			applySlots(instance, body);
+			instance.modified = phpDate();
+			return ok('Instancia alterada com sucesso.', { instance });
+		},
+	},
+	'DELETE /instances/delete': {
+		required: ['access_token'],
+		handle: ({ body, state }) => {
+			const instance = byToken(state.instances, body.access_token);
+			if (!instance) return notFound('Instancia');
+			state.instances = state.instances.filter((i) => i !== instance);
+			return ok('Remoção da instancia iniciada.');
+		},
+	},
+};

@@ -1,8 +1,75 @@
+import { accessToken, locator, str } from '../../shared/fields';
+import type { FieldSpec } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
+import { webhookSlotFields } from '../../shared/webhookSlots';
 
-// TODO(resource): operations of this resource are being written.
+/** The instance an operation works on, picked from the list or given by its access_token. */
+const instance = (): FieldSpec =>
+	locator('instance', 'access_token', {
+		description: 'The instance, from the list or by its access_token',
+	});
+
+const name = (overrides: Partial<FieldSpec> = {}) =>
+	str('name', 'Name', 'name', { description: 'Name of the instance', ...overrides });
+
+/**
+ * Instances ("instâncias") are the WhatsApp numbers connected to the CRONCRM account, each with
+ * its own seven webhook URLs. The CRONCRM Trigger sets those URLs itself; these operations are
+ * for managing instances by hand.
+ */
 export const instanceResource: ResourceSpec = {
 	value: 'instance',
-	name: 'instance',
-	operations: [],
+	name: 'Instance',
+	description: 'WhatsApp numbers ("instâncias") of the account and their webhook URLs',
+	operations: [
+		{
+			value: 'create',
+			name: 'Create',
+			action: 'Create an instance',
+			description:
+				'Create an instance; the plan must have room for one more. Webhook URLs are optional (instances/create).',
+			method: 'POST',
+			path: '/instances/create',
+			fields: [name({ required: true })],
+			optional: webhookSlotFields(),
+		},
+		{
+			value: 'getMany',
+			name: 'Get Many',
+			action: 'Get many instances',
+			description:
+				'List instances made through the API or in CRONCRM, with their webhook URLs (instances/find)',
+			method: 'GET',
+			path: '/instances/find',
+			pagedRecords: 'instances',
+			optional: [
+				name({ description: 'Instances whose name equals or resembles this' }),
+				accessToken('Instance', {
+					required: false,
+					description: 'Return only the instance with this access_token',
+				}),
+			],
+		},
+		{
+			value: 'update',
+			name: 'Update',
+			action: 'Update an instance',
+			description:
+				'Rename an instance or change its webhook URLs; URLs left out keep their value (instances/change)',
+			method: 'PUT',
+			path: '/instances/change',
+			fields: [instance()],
+			optional: [name(), ...webhookSlotFields()],
+		},
+		{
+			value: 'delete',
+			name: 'Delete',
+			action: 'Delete an instance',
+			description:
+				'Delete an instance and everything linked to it: its chats and messages are lost (instances/delete)',
+			method: 'DELETE',
+			path: '/instances/delete',
+			fields: [instance()],
+		},
+	],
 };

@@ -1,0 +1,305 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { listSearch } from '../CronCrm/methods/listSearch';
+import { locator, toProperty } from '../CronCrm/shared/fields';
+import { croncrmDownload, croncrmRequest } from '../CronCrm/transport';
+import { eventOf, eventOptions } from './events';
+import { chatList, filteredOut, type TriggerOptions } from './filters';
+import { hasMedia, hookOf, normalize } from './payload';
+import { sameSecret, SECRET_PARAM } from './secret';
+import {
+	isRegistered,
+	register,
+	registrationsOf,
+	unregister,
+	type RegistrationRequest,
+} from './slots';
+
+/** Larger bodies are refused: CRONCRM's events are small, files are fetched separately. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+const instanceProperty: INodeProperties = toProperty(
+	locator('instance', 'access_token', {
+		description:
+			'The instance (WhatsApp number) whose events start this workflow. Its webhook URLs are set when the workflow is activated and put back when it is deactivated.',
+	}),
+	'body',
+);
+// The trigger sends no request from its parameters: the value is read by the webhook methods.
+delete instanceProperty.routing;
+
+const ACK_LEVELS: Array<[string, string]> = [
+	['Cancelled (100)', '100'],
+	['Delivered (2)', '2'],
+	['Failed (-1)', '-1'],
+	['On WhatsApp Server (1)', '1'],
+	['Played (4)', '4'],
+	['Read (3)', '3'],
+	['Waiting to Send (0)', '0'],
+];
+
+function requestOf(ctx: IHookFunctions): RegistrationRequest {
+	const instance = String(
+		ctx.getNodeParameter('instance', '', { extractValue: true }) ?? '',
+	).trim();
+	if (instance === '') throw new NodeOperationError(ctx.getNode(), 'Choose an instance');
+	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	return {
+		instance,
+		hooks: ctx.getNodeParameter('events', []) as string[],
+		takeOver: options.takeOver === true,
+	};
+}
+
+function isPlainObject(value: unknown): value is IDataObject {
+	return !!value && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+/**
+ * The JSON object CRONCRM posted. n8n has parsed it into req.body when it came as
+ * application/json; any other content type is parsed here from the raw body.
+ */
+function readBody(req: {
+	body?: unknown;
+	rawBody?: Buffer;
+}): { body: IDataObject } | { status: number; msg: string } {
+	const raw = req.rawBody;
+	const size = raw ? raw.length : Buffer.byteLength(JSON.stringify(req.body ?? ''));
+	if (size > MAX_BODY_BYTES) {
+		return { status: 413, msg: `Body larger than ${MAX_BODY_BYTES} bytes` };
+	}
+	let body = req.body;
+	const text =
+		typeof body === 'string'
+			? body
+			: !isPlainObject(body) || Object.keys(body).length === 0
+				? raw?.toString('utf8')
+				: undefined;
+	if (text !== undefined) {
+		try {
+			body = JSON.parse(text) as unknown;
+		} catch {
+			body = undefined;
+		}
+	}
+	if (!isPlainObject(body) || (Object.keys(body).length === 0 && !raw?.length)) {
+		return { status: 400, msg: 'Body is not a JSON object' };
+	}
+	return { body };
+}
+
+export class CronCrmTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CRONCRM Trigger',
+		name: 'cronCrmTrigger',
+		icon: {
+			light: 'file:../../icons/croncrm.svg',
+			dark: 'file:../../icons/croncrm.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"].join(", ")}}',
+		description:
+			'Starts the workflow on CRONCRM WhatsApp events: messages, receipts, calls, connection and group changes',
+		defaults: { name: 'CRONCRM Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cronCrmApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'An instance sends each kind of event to one URL. To handle several events, use one trigger with several events and a Switch node on the "event" field.',
+				name: 'oneUrlNotice',
+				type: 'notice',
+				default: '',
+			},
+			instanceProperty,
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: [],
+				options: eventOptions(),
+				description:
+					'The CRONCRM hooks that start this workflow. Others arriving at the same URL are answered and ignored.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Download Media',
+						name: 'downloadMedia',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to download the file of a received document, image, audio, video or sticker message into a binary field (messages/get-file)',
+					},
+					{
+						displayName: 'Ignore Groups',
+						name: 'ignoreGroups',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to ignore events from group chats (IDs ending in @g.us). Group Participants Changed and Added to Group are about groups and always pass.',
+					},
+					{
+						displayName: 'Ignore Messages Sent by This Account',
+						name: 'ignoreOwnMessages',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to ignore Message Received events for messages this number sent itself, from the phone, CRONCRM or the API (source "in"), so that a bot does not answer itself',
+					},
+					{
+						displayName: 'Only These Ack Levels',
+						name: 'ackLevels',
+						type: 'multiOptions',
+						default: [],
+						options: ACK_LEVELS.map(([name, value]) => ({ name, value })),
+						description:
+							'Message Status Changed events start the workflow only for these statuses (message_ack). Empty: all.',
+					},
+					{
+						displayName: 'Only These Chats',
+						name: 'onlyChats',
+						type: 'string',
+						default: '',
+						placeholder: '5521988248085, 120363012345678901@g.us',
+						description:
+							'Phone numbers or WhatsApp IDs, separated by commas. Events about other chats are ignored; events without a chat (connection, QR code) pass.',
+					},
+					{
+						displayName: 'Put Media in Field',
+						name: 'binaryPropertyName',
+						type: 'string',
+						default: 'data',
+						hint: 'The name of the output binary field to put the downloaded file in',
+					},
+					{
+						displayName: 'Take Over Slots',
+						name: 'takeOver',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to take a webhook slot that another workflow's CRONCRM Trigger holds. Its URL is put back when this workflow is deactivated. Off, activation fails and names the slot.",
+					},
+				],
+			},
+		],
+	};
+
+	methods = { listSearch: { searchInstances: listSearch.searchInstances } };
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await isRegistered(this, requestOf(this));
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const request = requestOf(this);
+				const options = this.getNodeParameter('options', {}) as TriggerOptions;
+				try {
+					chatList(options.onlyChats);
+				} catch (error) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`Only These Chats: ${(error as Error).message}`,
+					);
+				}
+				await register(this, request);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				await unregister(this);
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const req = this.getRequestObject() as unknown as { body?: unknown; rawBody?: Buffer };
+		const res = this.getResponseObject();
+		const refuse = (status: number, msg: string): IWebhookResponseData => {
+			res.writeHead(status, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify({ success: false, msg }));
+			return { noWebhookResponse: true };
+		};
+
+		const registrations = Object.values(registrationsOf(this.getWorkflowStaticData('node')));
+		const given = this.getQueryData()[SECRET_PARAM as keyof object];
+		if (!registrations.some((registration) => sameSecret(given, registration.secret))) {
+			return refuse(401, 'Missing or wrong secret: this URL is registered by the CRONCRM Trigger');
+		}
+
+		const read = readBody(req);
+		if ('status' in read) return refuse(read.status, read.msg);
+		const { body } = read;
+
+		const hook = hookOf(body);
+		const event = hook === undefined ? undefined : eventOf(hook);
+		const selected = this.getNodeParameter('events', []) as string[];
+		const ignore = (reason: string): IWebhookResponseData => ({
+			webhookResponse: { success: true, started: false, reason },
+		});
+		if (!event) return ignore(`unknown hook ${JSON.stringify(hook ?? null)}`);
+		if (!selected.includes(event.hook)) return ignore(`event ${event.hook} not selected`);
+
+		const options = this.getNodeParameter('options', {}) as TriggerOptions;
+		const normalized = normalize(body, event.hook);
+		const reason = filteredOut(body, normalized, options);
+		if (reason) return ignore(reason);
+
+		const item: INodeExecutionData = { json: { ...normalized, payload: body } };
+		if (options.downloadMedia && event.hook === 'onReceived' && hasMedia(normalized)) {
+			try {
+				const file = await croncrmRequest(this, {
+					method: 'GET',
+					url: '/messages/get-file',
+					qs: { access_token: normalized.message_access_token },
+				});
+				const url = typeof file.url === 'string' ? file.url : '';
+				if (!url) {
+					throw new NodeOperationError(
+						this.getNode(),
+						'CRONCRM gave no file URL for this message (messages/get-file)',
+					);
+				}
+				const { data, mimeType } = await croncrmDownload(this, url);
+				item.binary = {
+					[options.binaryPropertyName || 'data']: await this.helpers.prepareBinaryData(
+						data,
+						typeof file.filename === 'string' && file.filename ? file.filename : undefined,
+						(typeof file.file_mimetype === 'string' && file.file_mimetype) || mimeType,
+					),
+				};
+			} catch (error) {
+				// The event still starts the workflow: losing a message is worse than a missing file.
+				item.json.media_error = (error as Error).message;
+			}
+		}
+		return { workflowData: [[item]] };
+	}
+}

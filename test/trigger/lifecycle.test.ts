@@ -1,0 +1,316 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { newInstance } from '../sandbox/handlers/instance';
+import type { Row } from '../sandbox/state';
+import { useSandbox } from '../helpers/sandbox';
+import { fire, useWebhookServer, type Trigger } from '../helpers/trigger';
+
+const sandbox = useSandbox();
+const server = useWebhookServer();
+
+const SLOTS = [
+	'message',
+	'incomingCall',
+	'stateChanged',
+	'qrcode',
+	'liveLocation',
+	'participantsChanged',
+	'addedToGroup',
+];
+
+/** An instance in the sandbox account, with some slots already set by the user. */
+function seedInstance(webhooks: Record<string, string> = {}) {
+	const instance = newInstance('Vendas', 1);
+	Object.assign(instance.webhooks as object, webhooks);
+	sandbox.current.state.instances.push(instance);
+	return instance;
+}
+
+function slotsOf(instance: Row) {
+	return { ...(instance.webhooks as Record<string, string>) };
+}
+
+function trigger(
+	token: string,
+	events: string[],
+	options: IDataObject = {},
+	webhookId?: string,
+): Trigger {
+	return server.current.addTrigger(sandbox.current, {
+		webhookId,
+		parameters: { instance: { __rl: true, mode: 'list', value: token }, events, options },
+	});
+}
+
+function registrationOf(t: Trigger, mode: 'production' | 'test' = 'production') {
+	const registrations = t.staticData(mode).registrations as Record<string, IDataObject>;
+	return registrations?.[t.url(mode)];
+}
+
+describe('CRONCRM Trigger: registration (webhookMethods)', () => {
+	it('activation writes the URL with a secret into exactly the slots of the chosen events; deactivation empties them', async () => {
+		const instance = seedInstance();
+		const token = instance.access_token as string;
+		const t = trigger(token, ['onReceived', 'onAck', 'onStateChanged']);
+
+		expect(await t.activate()).toBe(true);
+		const registered = registrationOf(t)!.url as string;
+		expect(registered).toMatch(new RegExp(`^${t.url()}\\?croncrm_secret=[0-9a-f]{48}$`));
+		expect(slotsOf(instance)).toEqual({
+			message: registered,
+			incomingCall: '',
+			stateChanged: registered,
+			qrcode: '',
+			liveLocation: '',
+			participantsChanged: '',
+			addedToGroup: '',
+		});
+		const writes = sandbox.current.requests.filter((r) => r.method === 'PUT');
+		expect(writes).toHaveLength(1);
+		expect(writes[0]).toMatchObject({
+			path: '/instances/change',
+			body: { access_token: token, webhookMessage: registered, webhookStateChanged: registered },
+		});
+		expect(Object.keys(writes[0].body).sort()).toEqual([
+			'access_token',
+			'webhookMessage',
+			'webhookStateChanged',
+		]);
+		// Read back after writing.
+		expect(sandbox.current.requests.at(-1)).toMatchObject({
+			method: 'GET',
+			path: '/instances/find',
+			query: { access_token: token },
+		});
+
+		// n8n restarting: checkExists finds the registration in place and nothing is written.
+		sandbox.current.requests.length = 0;
+		expect(await t.activate()).toBe(false);
+		expect(sandbox.current.requests.map((r) => r.method)).toEqual(['GET']);
+
+		await t.deactivate();
+		expect(Object.values(slotsOf(instance)).every((url) => url === '')).toBe(true);
+		expect(registrationOf(t)).toBeUndefined();
+		expect(await t.checkExists()).toBe(false);
+	});
+
+	it('a URL the user had in a slot is kept in static data and put back on deactivation', async () => {
+		const before = {
+			message: 'https://erp.example.com/croncrm/messages',
+			incomingCall: 'https://erp.example.com/croncrm/calls',
+			qrcode: 'https://erp.example.com/croncrm/qr',
+		};
+		const instance = seedInstance(before);
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, [
+			'onReceived',
+			'IncomingCall',
+			'onAddedToGroup',
+		]);
+
+		await t.activate();
+		const registered = registrationOf(t)!.url;
+		expect(registrationOf(t)!.previous).toEqual({
+			webhookMessage: before.message,
+			webhookIncomingCall: before.incomingCall,
+			webhookAddedToGroup: '',
+		});
+		expect(slotsOf(instance)).toMatchObject({
+			message: registered,
+			incomingCall: registered,
+			addedToGroup: registered,
+			qrcode: before.qrcode,
+		});
+
+		await t.deactivate();
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it("another workflow's trigger URL in a slot makes activation fail, naming the slot and the URL; nothing is written", async () => {
+		const instance = seedInstance();
+		const token = instance.access_token as string;
+		const first = trigger(token, ['onReceived'], {}, 'first-trigger');
+		await first.activate();
+		const firstUrl = registrationOf(first)!.url as string;
+		const snapshot = slotsOf(instance);
+		sandbox.current.requests.length = 0;
+
+		const second = trigger(token, ['onAck', 'onQrcode'], {}, 'second-trigger');
+		const error = await second.activate().catch((e: Error) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toBe(
+			`Instance "Vendas" already sends these events to another workflow's CRONCRM Trigger: Message Webhook URL (webhookMessage) holds ${first.url()}?croncrm_secret=***`,
+		);
+		expect((error as Error).message).not.toContain(firstUrl.split('=')[1]);
+		expect(sandbox.current.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+		expect(slotsOf(instance)).toEqual(snapshot);
+
+		// n8n cleans up after a failed activation: that must not touch the first trigger's slot.
+		await second.deactivate();
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it("Take Over Slots takes the other trigger's slot and gives it back on deactivation", async () => {
+		const instance = seedInstance();
+		const token = instance.access_token as string;
+		const first = trigger(token, ['onReceived'], {}, 'first-trigger');
+		await first.activate();
+		const firstUrl = registrationOf(first)!.url;
+
+		const second = trigger(token, ['onAck'], { takeOver: true }, 'second-trigger');
+		await second.activate();
+		expect(slotsOf(instance).message).toBe(registrationOf(second)!.url);
+
+		await second.deactivate();
+		expect(slotsOf(instance).message).toBe(firstUrl);
+		await first.deactivate();
+		expect(slotsOf(instance).message).toBe('');
+	});
+
+	it('test mode registers the test URL and puts the production URL back afterwards', async () => {
+		const instance = seedInstance({ stateChanged: 'https://erp.example.com/state' });
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onReceived', 'onStateChanged']);
+
+		await t.activate('production');
+		const production = registrationOf(t)!.url as string;
+		await t.activate('test');
+		const test = registrationOf(t, 'test')!.url as string;
+		expect(test.startsWith(t.url('test'))).toBe(true);
+		expect(slotsOf(instance)).toMatchObject({ message: test, stateChanged: test });
+
+		await t.deactivate('test');
+		expect(slotsOf(instance)).toMatchObject({ message: production, stateChanged: production });
+		await t.deactivate('production');
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it('test mode alone cleans up after itself', async () => {
+		const instance = seedInstance({ message: 'https://erp.example.com/m' });
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onSender']);
+		await t.activate('test');
+		expect(slotsOf(instance).message.startsWith(t.url('test'))).toBe(true);
+		await t.deactivate('test');
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it('changing the events re-registers: checkExists is false, old slots are put back, new ones written', async () => {
+		const instance = seedInstance({ qrcode: 'https://erp.example.com/qr' });
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onQrcode']);
+		await t.activate();
+		t.setParameters({ ...t.node.parameters, events: ['onLiveLocation'] });
+		expect(await t.checkExists()).toBe(false);
+		await t.activate();
+		const registered = registrationOf(t)!.url;
+		expect(slotsOf(instance)).toMatchObject({
+			qrcode: 'https://erp.example.com/qr',
+			liveLocation: registered,
+		});
+		await t.deactivate();
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it('a slot changed by someone else while active is left alone on deactivation', async () => {
+		const instance = seedInstance();
+		const t = trigger(instance.access_token as string, ['onReceived', 'IncomingCall']);
+		await t.activate();
+		(instance.webhooks as Record<string, string>).incomingCall =
+			'https://someone.example.com/calls';
+		await t.deactivate();
+		expect(slotsOf(instance)).toMatchObject({
+			message: '',
+			incomingCall: 'https://someone.example.com/calls',
+		});
+	});
+
+	it('an unknown instance fails activation with a clear message', async () => {
+		const t = trigger('2025doesnotexist0729', ['onReceived']);
+		await expect(t.activate()).rejects.toThrow(
+			'CRONCRM has no instance with access token "2025doesnotexist0729"',
+		);
+		expect(sandbox.current.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+	});
+
+	it('no events chosen: activation fails before any request', async () => {
+		const instance = seedInstance();
+		const t = trigger(instance.access_token as string, []);
+		await expect(t.activate()).rejects.toThrow('Choose at least one event to listen to');
+		expect(sandbox.current.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
+	});
+
+	it('an invalid entry in Only These Chats fails activation, naming the option', async () => {
+		const instance = seedInstance();
+		const t = trigger(instance.access_token as string, ['onReceived'], {
+			onlyChats: '5521988248085, bob',
+		});
+		await expect(t.activate()).rejects.toThrow(
+			'Only These Chats: expected a phone number with country and area code, got "bob"',
+		);
+		expect(sandbox.current.requests).toHaveLength(0);
+	});
+
+	it('if CRONCRM does not keep the URL, activation fails and the slots are put back', async () => {
+		const instance = seedInstance({ message: 'https://erp.example.com/m' });
+		const snapshot = slotsOf(instance);
+		// The write is acknowledged but the read-back shows the old value, as if CRONCRM dropped it.
+		let phase: 'before' | 'written' | 'done' = 'before';
+		sandbox.current.faults = ({ route }) => {
+			if (route === 'PUT /instances/change' && phase === 'before') phase = 'written';
+			else if (route === 'GET /instances/find' && phase === 'written') {
+				phase = 'done';
+				(instance.webhooks as Record<string, string>).message = 'https://erp.example.com/m';
+			}
+			return undefined;
+		};
+		const t = trigger(instance.access_token as string, ['onReceived']);
+		await expect(t.activate()).rejects.toThrow(
+			'CRONCRM did not keep the webhook URL in webhookMessage of instance "Vendas"',
+		);
+		sandbox.current.faults = undefined;
+		expect(slotsOf(instance)).toEqual(snapshot);
+		expect(registrationOf(t)).toBeUndefined();
+	});
+
+	it('the sandbox fires into the registered slot, and answers 409 once the slot is empty again', async () => {
+		const instance = seedInstance();
+		const t = trigger(instance.access_token as string, ['onStateChanged']);
+		await t.activate();
+		const delivered = await fire(sandbox.current, 'Vendas', 'onStateChanged');
+		expect(delivered).toMatchObject({
+			httpStatus: 200,
+			success: true,
+			status: 200,
+			delivered: true,
+		});
+		expect(t.executions).toHaveLength(1);
+		await t.deactivate();
+		const refused = await fire(sandbox.current, instance.access_token as string, 'onStateChanged');
+		expect(refused.httpStatus).toBe(409);
+		expect(t.executions).toHaveLength(1);
+		expect(sandbox.current.state.hookDeliveries.map((d) => d.status)).toEqual([200]);
+	});
+
+	it('every slot is as before after activating and deactivating with all nine events', async () => {
+		const before = Object.fromEntries(
+			SLOTS.map((slot, i) => [slot, i % 2 ? `https://erp.example.com/${slot}` : '']),
+		);
+		const instance = seedInstance(before);
+		const t = trigger(instance.access_token as string, [
+			'onReceived',
+			'onSender',
+			'onAck',
+			'IncomingCall',
+			'onStateChanged',
+			'onQrcode',
+			'onLiveLocation',
+			'onParticipantsChanged',
+			'onAddedToGroup',
+		]);
+		await t.activate();
+		expect(new Set(Object.values(slotsOf(instance)))).toEqual(new Set([registrationOf(t)!.url]));
+		await t.deactivate();
+		expect(slotsOf(instance)).toEqual(before);
+	});
+});
