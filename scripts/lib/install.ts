@@ -51,7 +51,9 @@ export function run(
 		child.on('exit', (code) =>
 			code === 0
 				? resolve()
-				: reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`)),
+				: reject(
+						new Error(`${command} ${args.join(' ')} exited with ${code}\n${output.slice(-4000)}`),
+					),
 		);
 	});
 }
@@ -114,8 +116,15 @@ async function ensureNode(): Promise<string> {
 		writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
 		await run(
 			'npm',
-			['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', `${pkg}@${NODE_VERSION}`],
-			{ cwd: dir, quiet: true },
+			[
+				'install',
+				'--no-audit',
+				'--no-fund',
+				'--ignore-scripts',
+				'--no-save',
+				`${pkg}@${NODE_VERSION}`,
+			],
+			{ cwd: dir, env: cleanEnv(), quiet: true },
 		);
 		if (!existsSync(binary)) throw new Error(`Node binary missing after install: ${binary}`);
 		writeFileSync(marker, new Date().toISOString());
@@ -124,11 +133,21 @@ async function ensureNode(): Promise<string> {
 	});
 }
 
+/**
+ * The environment without npm's per-run settings: under `npm run`, the project's .npmrc
+ * (ignore-scripts=true) reaches children as npm_config_* and would silently skip the rebuild.
+ */
+export function cleanEnv(): NodeJS.ProcessEnv {
+	const env = { ...process.env };
+	for (const key of Object.keys(env)) if (/^npm_/i.test(key)) delete env[key];
+	return env;
+}
+
 /** Environment with Node 24 first in PATH, and node-gyp pointed at Node 24's headers. */
 function runtimeEnv(node: string): NodeJS.ProcessEnv {
 	const binDir = join(node, '..');
 	return {
-		...process.env,
+		...cleanEnv(),
 		PATH: `${binDir}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}`,
 		// The machine's npmrc may point node-gyp at the system Node's headers (Node 20).
 		npm_config_nodedir: join(binDir, '..'),
@@ -147,7 +166,7 @@ async function ensureN8n(env: NodeJS.ProcessEnv): Promise<string> {
 		if (!existsSync(installed) || !existsSync(bin)) {
 			const started = Date.now();
 			log(
-				`Installing n8n ${N8N_VERSION} into ${dir} (first run only: about 2.9 GB from the npm registry, ~6 min)`,
+				`Installing n8n ${N8N_VERSION} into ${dir} (first run only: about 2.9 GB from the npm registry, 2-6 min)`,
 			);
 			writeFileSync(
 				join(dir, 'package.json'),

@@ -1,7 +1,10 @@
 /**
- * Starts the CRONCRM sandbox on its own: `npm run sandbox -- --port 5690`.
+ * Starts the CRONCRM sandbox on its own: `npm run sandbox -- --port 5690 [--seed]`.
  * Base URL for the credentials: http://127.0.0.1:<port>/api/v2, API key: sandbox-key.
+ * --seed fills it with the demo account (instances, tags, lists, contacts, users, funnels, chats);
+ * POST /__sandbox/seed does the same at any time.
  */
+import { seed } from './handlers/seed';
 import { createSandbox, DEFAULT_API_KEY } from './server';
 
 function argument(name: string): string | undefined {
@@ -18,6 +21,10 @@ async function main() {
 			windowMs: Number(argument('window-ms') ?? 10_000),
 		},
 	});
+	if (process.argv.includes('--seed') || process.env.SANDBOX_SEED) {
+		const counts = seed(sandbox);
+		console.log(`Seeded demo records: ${JSON.stringify(counts)}`);
+	}
 	console.log(`CRONCRM sandbox listening: base URL ${sandbox.url}  API key ${DEFAULT_API_KEY}`);
 	const stop = () => void sandbox.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);

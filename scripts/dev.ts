@@ -1,0 +1,62 @@
+/**
+ * `npm run dev`: a real n8n editor with the CRONCRM nodes, a CRONCRM sandbox with demo data, a
+ * credential pointing at it and the example workflows. Installs what it needs on first run.
+ *
+ * Options: --fresh (new n8n database), --port <n8n port, 5678>, --sandbox-port <5690>,
+ * --broker-port <n8n task broker, 5688>. Ctrl-C stops everything it started.
+ */
+import { join } from 'path';
+
+import { DEFAULT_API_KEY } from '../test/sandbox/server';
+import { log } from './lib/install';
+import { OWNER, REPO_ROOT, startStack } from './lib/stack';
+
+function option(name: string, fallback: number): number {
+	const index = process.argv.indexOf(`--${name}`);
+	return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+async function main() {
+	const started = Date.now();
+	const devDir = join(REPO_ROOT, '.cache', 'dev');
+	const stack = await startStack({
+		n8nPort: option('port', 5678),
+		brokerPort: option('broker-port', 5688),
+		sandboxPort: option('sandbox-port', 5690),
+		userFolder: join(devDir, 'n8n'),
+		fresh: process.argv.includes('--fresh'),
+		logFile: join(devDir, 'n8n.log'),
+		importExamples: true,
+	});
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		log('Stopping n8n and the sandbox...');
+		await stack.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+
+	const line = '-'.repeat(72);
+	console.log(`
+${line}
+  n8n editor      ${stack.n8nUrl}
+  login           ${OWNER.email}  /  ${OWNER.password}
+  credential      "CRONCRM sandbox" -> ${stack.sandbox.url} (API key ${DEFAULT_API_KEY})
+  workflows       ${stack.workflows.map((w) => `${stack.n8nUrl}/workflow/${w.id}  ${w.name}`).join('\n                  ')}
+  sandbox         ${stack.sandbox.origin}/__sandbox/state shows what CRONCRM "received"
+  n8n log         ${join(devDir, 'n8n.log')}
+
+  Go live: in Credentials, set the CRONCRM credential's Base URL to
+  https://croncrm.com/api/v2 and its API Key to your account's key.
+  Ready in ${Math.round((Date.now() - started) / 1000)} s. Ctrl-C stops n8n and the sandbox.
+${line}
+`);
+}
+
+main().catch((error: Error) => {
+	console.error(error.message);
+	process.exit(1);
+});

@@ -1,0 +1,213 @@
+/**
+ * Talks to a running n8n: its internal REST API only for what the public API cannot do
+ * (owner setup, login, creating an API key), the public API (/api/v1, X-N8N-API-KEY) for
+ * everything else, as a user's own automation would.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'fs';
+
+import { log } from './install';
+
+export const API_KEY_SCOPES = [
+	'workflow:create',
+	'workflow:read',
+	'workflow:update',
+	'workflow:list',
+	'workflow:activate',
+	'workflow:deactivate',
+	'workflow:delete',
+	'execution:read',
+	'execution:list',
+	'credential:create',
+	'credential:update',
+	'credential:list',
+];
+
+export interface WorkflowSummary {
+	id: string;
+	name: string;
+	active: boolean;
+}
+
+export interface Execution {
+	id: string | number;
+	finished: boolean;
+	mode: string;
+	status: string;
+	workflowId: string;
+	data?: {
+		resultData: {
+			runData: Record<
+				string,
+				Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> } }>
+			>;
+			error?: { message: string };
+		};
+	};
+}
+
+export class N8nClient {
+	private cookie = '';
+
+	apiKey = '';
+
+	constructor(readonly origin: string) {}
+
+	private async request<T>(
+		method: string,
+		path: string,
+		body?: unknown,
+		auth: 'cookie' | 'apiKey' = 'apiKey',
+	): Promise<{ status: number; body: T; headers: Headers }> {
+		const headers: Record<string, string> = { 'browser-id': 'croncrm-stack' };
+		if (body !== undefined) headers['Content-Type'] = 'application/json';
+		if (auth === 'cookie' && this.cookie) headers.Cookie = this.cookie;
+		if (auth === 'apiKey') headers['X-N8N-API-KEY'] = this.apiKey;
+		const response = await fetch(`${this.origin}${path}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = text ? JSON.parse(text) : undefined;
+		} catch {
+			// not JSON: keep the text for the error message
+		}
+		return { status: response.status, body: parsed as T, headers: response.headers };
+	}
+
+	/** The public API; throws with n8n's message on anything but 2xx. */
+	async api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await this.request<T>(method, `/api/v1${path}`, body);
+		if (response.status >= 300) {
+			throw new Error(
+				`${method} /api/v1${path} -> ${response.status}: ${JSON.stringify(response.body)}`,
+			);
+		}
+		return response.body;
+	}
+
+	private keepCookie(headers: Headers) {
+		const cookies = headers.getSetCookie();
+		const auth = cookies.find((cookie) => cookie.startsWith('n8n-auth='));
+		if (auth) this.cookie = auth.split(';')[0];
+	}
+
+	/** Creates the owner account on a new instance, or logs in on an existing one. */
+	async ownerOrLogin(owner: {
+		email: string;
+		firstName: string;
+		lastName: string;
+		password: string;
+	}) {
+		const setup = await this.request<{ message?: string }>(
+			'POST',
+			'/rest/owner/setup',
+			owner,
+			'cookie',
+		);
+		if (setup.status === 200) {
+			this.keepCookie(setup.headers);
+			log(`Created the n8n owner ${owner.email}`);
+			return;
+		}
+		const login = await this.request<{ message?: string }>(
+			'POST',
+			'/rest/login',
+			{ emailOrLdapLoginId: owner.email, password: owner.password },
+			'cookie',
+		);
+		if (login.status !== 200) {
+			throw new Error(
+				`Cannot set up or log in as ${owner.email}: setup ${setup.status} ${JSON.stringify(setup.body)}, login ${login.status} ${JSON.stringify(login.body)}. Start with --fresh to recreate n8n's database.`,
+			);
+		}
+		this.keepCookie(login.headers);
+	}
+
+	/** Reuses the key saved in stateFile if n8n still accepts it, else creates one. */
+	async ensureApiKey(stateFile: string) {
+		if (existsSync(stateFile)) {
+			const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { apiKey?: string };
+			if (saved.apiKey) {
+				this.apiKey = saved.apiKey;
+				const check = await this.request('GET', '/api/v1/workflows?limit=1');
+				if (check.status === 200) return;
+			}
+		}
+		const created = await this.request<{ data: { rawApiKey: string } }>(
+			'POST',
+			'/rest/api-keys',
+			{ label: `croncrm-stack-${Date.now()}`, scopes: API_KEY_SCOPES, expiresAt: null },
+			'cookie',
+		);
+		if (created.status !== 200) {
+			throw new Error(
+				`Creating an API key failed: ${created.status} ${JSON.stringify(created.body)}`,
+			);
+		}
+		this.apiKey = created.body.data.rawApiKey;
+		writeFileSync(stateFile, JSON.stringify({ apiKey: this.apiKey }, null, 2));
+	}
+
+	/** Creates the credential, or updates the one with that name (the sandbox URL may have moved). */
+	async upsertCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<string> {
+		const list = await this.api<{ data: Array<{ id: string; name: string; type: string }> }>(
+			'GET',
+			'/credentials?limit=250',
+		);
+		const existing = list.data.find(
+			(credential) => credential.name === name && credential.type === type,
+		);
+		if (existing) {
+			await this.api('PATCH', `/credentials/${existing.id}`, { name, type, data });
+			return existing.id;
+		}
+		const created = await this.api<{ id: string }>('POST', '/credentials', { name, type, data });
+		return created.id;
+	}
+
+	async listWorkflows(): Promise<WorkflowSummary[]> {
+		const list = await this.api<{ data: WorkflowSummary[] }>('GET', '/workflows?limit=250');
+		return list.data;
+	}
+
+	async createWorkflow(definition: {
+		name: string;
+		nodes: unknown[];
+		connections: unknown;
+		settings?: unknown;
+	}): Promise<WorkflowSummary> {
+		return await this.api<WorkflowSummary>('POST', '/workflows', {
+			name: definition.name,
+			nodes: definition.nodes,
+			connections: definition.connections,
+			settings: definition.settings ?? { executionOrder: 'v1' },
+		});
+	}
+
+	async activate(id: string) {
+		return await this.api<WorkflowSummary>('POST', `/workflows/${id}/activate`);
+	}
+
+	async deactivate(id: string) {
+		return await this.api<WorkflowSummary>('POST', `/workflows/${id}/deactivate`);
+	}
+
+	async deleteWorkflow(id: string) {
+		return await this.api('DELETE', `/workflows/${id}`);
+	}
+
+	async executions(workflowId: string): Promise<Execution[]> {
+		const list = await this.api<{ data: Execution[] }>(
+			'GET',
+			`/executions?workflowId=${workflowId}&includeData=true&limit=100`,
+		);
+		return list.data;
+	}
+}

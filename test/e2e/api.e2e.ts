@@ -1,0 +1,364 @@
+/**
+ * End-to-end through a real n8n: workflows are created, activated and inspected only through
+ * n8n's public API, the CRONCRM nodes run from the packed tarball installed as a community
+ * package, and every CRONCRM call lands in the sandbox, which tells what it received.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+
+import { SEED } from '../sandbox/handlers/seed';
+import type { RecordedRequest } from '../sandbox/server';
+import type { Execution } from '../../scripts/lib/n8n-client';
+import { CREDENTIAL_NAME, type Stack } from '../../scripts/lib/stack';
+import { eventually, sleep, Suite } from './harness';
+
+const ACTION = 'n8n-nodes-croncrm.cronCrm';
+const TRIGGER = 'n8n-nodes-croncrm.cronCrmTrigger';
+
+export function apiSuite(stack: Stack): Suite {
+	const suite = new Suite('End-to-end: n8n public API + CRONCRM sandbox');
+	const { n8n, sandbox } = stack;
+	const webhookBase = stack.n8nUrl.replace('localhost', '127.0.0.1');
+	const credentials = { cronCrmApi: { id: stack.credentialId, name: CREDENTIAL_NAME } };
+	const created: string[] = [];
+
+	async function control<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
+		const response = await fetch(`${sandbox.origin}/__sandbox${path}`, {
+			method: body === undefined ? 'GET' : 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const json = (await response.json()) as T;
+		assert.ok(response.ok, `sandbox ${path} -> ${response.status}: ${JSON.stringify(json)}`);
+		return json;
+	}
+
+	const requestsSince = async (since: number, route?: string) =>
+		(await control<RecordedRequest[]>('/requests')).filter(
+			(r) => r.at >= since && (route === undefined || r.route === route),
+		);
+
+	const webhookNode = (path: string, extra: Record<string, unknown> = {}) => ({
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {}, ...extra },
+	});
+
+	const crmNode = (name: string, parameters: Record<string, unknown>) => ({
+		id: randomUUID(),
+		name,
+		type: ACTION,
+		typeVersion: 1,
+		position: [260, 0],
+		parameters,
+		credentials,
+	});
+
+	async function createWorkflow(name: string, nodes: Array<Record<string, unknown>>) {
+		const connections: Record<string, unknown> = {};
+		for (let i = 0; i + 1 < nodes.length; i++) {
+			connections[String(nodes[i].name)] = {
+				main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
+			};
+		}
+		const workflow = await n8n.createWorkflow({ name: `[e2e] ${name}`, nodes, connections });
+		created.push(workflow.id);
+		return workflow;
+	}
+
+	/** 2.x may answer 404 for a moment after activation, until the webhook is registered. */
+	async function callWebhook(path: string, body: unknown) {
+		return await eventually(`webhook /webhook/${path}`, async () => {
+			const response = await fetch(`${webhookBase}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			if (response.status === 404) return undefined;
+			return { status: response.status, body: (await response.json()) as unknown };
+		});
+	}
+
+	const finishedExecutions = async (workflowId: string) =>
+		(await n8n.executions(workflowId)).filter((e) => e.status !== 'running' && e.status !== 'new');
+
+	function outputOf(execution: Execution, node: string) {
+		const runs = execution.data?.resultData.runData[node] ?? [];
+		return runs.flatMap((run) => run.data?.main[0] ?? []).map((item) => item.json);
+	}
+
+	suite.test('the three example workflows are imported', async () => {
+		const names = (await n8n.listWorkflows()).map((w) => w.name);
+		for (const expected of [
+			'CRONCRM: auto-reply to a received message',
+			'CRONCRM: lead capture',
+			'CRONCRM: broadcast to a contact list',
+		]) {
+			assert.ok(
+				names.includes(expected),
+				`missing example workflow "${expected}" in ${names.join(', ')}`,
+			);
+		}
+		assert.equal(stack.workflows.length, 3);
+	});
+
+	suite.test('(a) a webhook workflow sends a text with the CRONCRM node', async () => {
+		const since = Date.now();
+		const workflow = await createWorkflow('send text', [
+			webhookNode('e2e-send-text'),
+			crmNode('Send Text', {
+				resource: 'message',
+				operation: 'sendText',
+				chatId: '={{ $json.body.phone }}',
+				message: '={{ $json.body.text }}',
+				additionalFields: {},
+			}),
+		]);
+		await n8n.activate(workflow.id);
+
+		const reply = await callWebhook('e2e-send-text', {
+			phone: '+55 (21) 99000-0001',
+			text: 'Olá from n8n 👋',
+		});
+		assert.equal(reply.status, 200, JSON.stringify(reply.body));
+		assert.equal((reply.body as { success?: boolean }).success, true, JSON.stringify(reply.body));
+
+		const sent = await requestsSince(since, 'POST /messages/send-message-text');
+		assert.equal(sent.length, 1, `expected one send, sandbox got ${JSON.stringify(sent)}`);
+		assert.deepEqual(sent[0].body, { chat_wid: '5521990000001@c.us', message: 'Olá from n8n 👋' });
+		assert.equal(sent[0].status, 201);
+		assert.equal(sent[0].headers.apikey, undefined, 'the sandbox never logs the key');
+		assert.equal(sent[0].headers.totransmit, undefined, 'Deliver Immediately is off by default');
+
+		const [execution] = await eventually('the execution', async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length ? done : undefined;
+		});
+		assert.equal(execution.status, 'success');
+		assert.equal(outputOf(execution, 'Send Text')[0].success, true);
+		await n8n.deactivate(workflow.id);
+	});
+
+	suite.test(
+		'(b) activating a CRONCRM Trigger registers its URL; one execution per subscribed event; deactivating restores the slot',
+		async () => {
+			const since = Date.now();
+			const instance = SEED.instances.sales;
+			const slotOf = async () => {
+				const state = await control<{
+					instances: Array<{ access_token: string; webhooks: Record<string, string> }>;
+				}>('/state');
+				return state.instances.find((i) => i.access_token === instance)!.webhooks;
+			};
+			const before = await slotOf();
+
+			const webhookId = randomUUID();
+			const workflow = await createWorkflow('trigger', [
+				{
+					id: randomUUID(),
+					name: 'CRONCRM Trigger',
+					type: TRIGGER,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId,
+					parameters: {
+						instance: {
+							__rl: true,
+							mode: 'list',
+							value: instance,
+							cachedResultName: 'Sales WhatsApp',
+						},
+						events: ['onReceived'],
+					},
+					credentials,
+				},
+			]);
+			await n8n.activate(workflow.id);
+
+			const expectedUrl = `${webhookBase}/webhook/${webhookId}/webhook`;
+			// 2.x publishes in the background: the trigger registers a moment after the API answers.
+			const registered = await eventually('the trigger to register its URL', async () => {
+				const slots = await slotOf();
+				return slots.message.startsWith(expectedUrl) ? slots : undefined;
+			}).catch(async () => await slotOf());
+			assert.ok(
+				registered.message.startsWith(expectedUrl),
+				`message slot should hold ${expectedUrl}, holds "${registered.message}"; the sandbox got ${JSON.stringify(
+					(await requestsSince(since)).map((r) => [r.route, r.query, r.body, r.status]),
+				)}`,
+			);
+			for (const slot of Object.keys(before).filter((s) => s !== 'message')) {
+				assert.equal(
+					registered[slot],
+					before[slot],
+					`slot ${slot} is not needed and must not change`,
+				);
+			}
+
+			const received = await control<{ delivered: boolean; status: number }>('/hooks/fire', {
+				instance,
+				hook: 'onReceived',
+				payload: {
+					chat: { chat_wid: '5521990000002@c.us' },
+					message: { message_body: 'Vocês abrem no sábado?', message_type: 'chat' },
+				},
+			});
+			assert.equal(
+				received.delivered,
+				true,
+				`onReceived not delivered: ${JSON.stringify(received)}`,
+			);
+			const ack = await control<{ status: number }>('/hooks/fire', {
+				instance,
+				hook: 'onAck',
+				payload: { chat: { chat_wid: '5521990000002@c.us' } },
+			});
+			assert.ok(ack.status >= 200 && ack.status < 300, `onAck answered ${ack.status}`);
+
+			const executions = await eventually('the trigger execution', async () => {
+				const done = await finishedExecutions(workflow.id);
+				return done.length ? done : undefined;
+			});
+			await sleep(3000); // an execution for the onAck would have shown by now
+			const all = await finishedExecutions(workflow.id);
+			assert.equal(
+				all.length,
+				1,
+				`exactly one execution expected, got ${all.length}: ${all.map((e) => e.id).join(', ')}`,
+			);
+			assert.equal(executions[0].status, 'success');
+			const [event] = outputOf(all[0], 'CRONCRM Trigger');
+			assert.equal(event.event, 'onReceived');
+			assert.equal(event.chat_wid, '5521990000002@c.us');
+			assert.equal(event.text, 'Vocês abrem no sábado?');
+			assert.equal(event.message_type, 'chat');
+			assert.equal(typeof event.message_access_token, 'string');
+			assert.ok(!Number.isNaN(Date.parse(String(event.timestamp))), 'timestamp is an ISO date');
+
+			await n8n.deactivate(workflow.id);
+			const after = await eventually('the slot to be restored', async () => {
+				const slots = await slotOf();
+				return JSON.stringify(slots) === JSON.stringify(before) ? slots : undefined;
+			}).catch(async () => await slotOf());
+			assert.deepEqual(after, before, 'deactivation puts every slot back as it was');
+		},
+	);
+
+	suite.test('(c) Return All reads every page of a list', async () => {
+		await control('/seed', { extraTags: 40 }); // 45 tags: pages of 20, 20 and 5
+		try {
+			const since = Date.now();
+			const workflow = await createWorkflow('return all', [
+				webhookNode('e2e-all-tags', { responseData: 'allEntries' }),
+				crmNode('Get Many Tags', {
+					resource: 'tag',
+					operation: 'getMany',
+					returnAll: true,
+					filters: {},
+				}),
+			]);
+			await n8n.activate(workflow.id);
+			const reply = await callWebhook('e2e-all-tags', {});
+			assert.equal(reply.status, 200, JSON.stringify(reply.body));
+			const tags = reply.body as Array<{ name: string; access_token: string }>;
+			assert.equal(tags.length, 45, 'one output item per tag, all pages');
+			assert.equal(new Set(tags.map((t) => t.access_token)).size, 45, 'no tag twice');
+			assert.equal(tags[0].name, 'Hot lead');
+			assert.equal(tags[44].name, 'Campaign 40');
+			const pages = (await requestsSince(since, 'GET /tags/find')).map((r) => r.query.page);
+			assert.deepEqual(pages, ['1', '2', '3']);
+			await n8n.deactivate(workflow.id);
+		} finally {
+			await control('/seed', {});
+		}
+	});
+
+	suite.test(
+		'the lead capture example runs: lead, tag, welcome message, in that order',
+		async () => {
+			const example = stack.workflows.find((w) => w.file === 'lead-capture.json');
+			assert.ok(example, 'lead capture example imported');
+			const since = Date.now();
+			await n8n.activate(example.id);
+			try {
+				const reply = await callWebhook('croncrm-lead-capture', {
+					name: 'Maria Silva',
+					phone: '+55 21 99000-0042',
+					email: 'maria@example.com',
+				});
+				assert.equal(reply.status, 200);
+				const calls = await eventually('three CRONCRM calls', async () => {
+					const seen = (await requestsSince(since)).filter((r) => r.status < 400);
+					return seen.length >= 3 ? seen : undefined;
+				});
+				assert.deepEqual(
+					calls.map((r) => r.route),
+					[
+						'POST /leads/create',
+						'PUT /tags/add-remove-in-chat',
+						'POST /messages/send-message-text',
+					],
+				);
+				assert.equal(calls[0].body.full_name, 'Maria Silva');
+				assert.deepEqual(calls[1].body, {
+					access_token: SEED.tags.hotLead,
+					chat_wid: '5521990000042@c.us',
+					action: 'add',
+				});
+				assert.equal(calls[2].body.chat_wid, '5521990000042@c.us');
+				assert.match(String(calls[2].body.message), /^Hi Maria, welcome!/);
+			} finally {
+				await n8n.deactivate(example.id);
+			}
+		},
+	);
+
+	suite.test('the auto-reply example answers a received message', async () => {
+		const example = stack.workflows.find((w) => w.file === 'auto-reply.json');
+		assert.ok(example, 'auto-reply example imported');
+		const since = Date.now();
+		await n8n.activate(example.id);
+		try {
+			await eventually('the trigger to register and receive', async () => {
+				const fired = await fetch(`${sandbox.origin}/__sandbox/hooks/fire`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({
+						instance: SEED.instances.sales,
+						hook: 'onReceived',
+						payload: {
+							chat: { chat_wid: '5521990000007@c.us' },
+							message: { message_body: 'Bom dia!' },
+						},
+					}),
+				});
+				return ((await fired.json()) as { delivered?: boolean }).delivered ? true : undefined;
+			});
+			const [reply] = await eventually('the auto-reply', async () => {
+				const sends = await requestsSince(since, 'POST /messages/send-message-text');
+				return sends.length ? sends : undefined;
+			});
+			assert.equal(reply.body.chat_wid, '5521990000007@c.us');
+			assert.match(String(reply.body.message), /\("Bom dia!"\)/);
+		} finally {
+			await n8n.deactivate(example.id);
+		}
+	});
+
+	suite.test('clean up the test workflows', async () => {
+		for (const id of created) {
+			await n8n.deactivate(id).catch(() => undefined); // left active by a failed test
+			// Unpublishing finishes in the background; n8n answers 409 until it has.
+			await eventually(`workflow ${id} deleted`, async () => {
+				await n8n.deleteWorkflow(id);
+				return true;
+			});
+		}
+	});
+
+	return suite;
+}

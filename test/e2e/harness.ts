@@ -1,0 +1,78 @@
+/**
+ * A small sequential runner for the end-to-end suites: they share one running n8n, so tests
+ * run in order and each reports its own duration. A failed test does not stop the others.
+ */
+export interface TestResult {
+	name: string;
+	status: 'passed' | 'failed';
+	seconds: number;
+	error?: string;
+}
+
+type TestFn = () => Promise<void>;
+
+export class Suite {
+	readonly results: TestResult[] = [];
+
+	private readonly tests: Array<{ name: string; fn: TestFn }> = [];
+
+	constructor(readonly title: string) {}
+
+	test(name: string, fn: TestFn) {
+		this.tests.push({ name, fn });
+	}
+
+	async run(): Promise<TestResult[]> {
+		console.log(`\n${this.title}`);
+		for (const { name, fn } of this.tests) {
+			const started = Date.now();
+			try {
+				await fn();
+				this.record({ name, status: 'passed', seconds: (Date.now() - started) / 1000 });
+			} catch (error) {
+				const message = (error as Error).stack ?? String(error);
+				this.record({
+					name,
+					status: 'failed',
+					seconds: (Date.now() - started) / 1000,
+					error: message,
+				});
+			}
+		}
+		return this.results;
+	}
+
+	private record(result: TestResult) {
+		this.results.push(result);
+		const mark = result.status === 'passed' ? 'ok  ' : 'FAIL';
+		console.log(`  ${mark} ${result.name} (${result.seconds.toFixed(1)} s)`);
+		if (result.error) console.log(result.error.replace(/^/gm, '       '));
+	}
+}
+
+/** Retries `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+	what: string,
+	probe: () => Promise<T | undefined>,
+	timeoutMs = 20_000,
+	intervalMs = 300,
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	let lastError: unknown;
+	for (;;) {
+		try {
+			const value = await probe();
+			if (value !== undefined) return value;
+		} catch (error) {
+			lastError = error;
+		}
+		if (Date.now() > deadline) {
+			throw new Error(
+				`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+			);
+		}
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
