@@ -110,7 +110,7 @@ export async function croncrmRequest(
 	let transientRetries = 0;
 
 	for (;;) {
-		await limiter.acquire();
+		const release = await limiter.acquire();
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, {
@@ -118,28 +118,37 @@ export async function croncrmRequest(
 				headers: { ...options.headers },
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
+			release();
 			const code = networkErrorCode(error);
 			const safeToResend = method === 'GET' || (code !== undefined && NEVER_SENT_CODES.has(code));
 			if (safeToResend && transientRetries < RETRY_POLICY.transientRetries) {
 				await sleep(RETRY_POLICY.backoffMs * 2 ** transientRetries++);
 				continue;
 			}
-			throw new NodeApiError(node, { code: code ?? 'NETWORK_ERROR' } as JsonObject, {
+			// The code stays out of `code` and of the message: n8n would swap the message for its
+			// generic one ("...you can retry the request immediately"), wrong for a mutation.
+			const neverSent = code !== undefined && NEVER_SENT_CODES.has(code);
+			throw new NodeApiError(node, { networkError: code ?? 'unknown' } as JsonObject, {
 				itemIndex,
-				message: `Could not reach CRONCRM (${code ?? 'network error'}) on ${where}`,
-				description:
-					method === 'GET' || safeToResend
-						? `Tried ${transientRetries + 1} times. Check the Base URL in the CRONCRM credentials and the network.`
-						: 'Not retried: CRONCRM may have processed this request already, and sending it again could duplicate it. Check in CRONCRM before re-running this item.',
+				message: `${neverSent ? 'Could not connect to' : 'No reply from'} CRONCRM on ${where} (${describeNetworkError(code)})`,
+				description: safeToResend
+					? `Tried ${transientRetries + 1} times (${code ?? 'network error'}). Check the Base URL in the CRONCRM credentials and the network.`
+					: `Not retried (${code ?? 'network error'}): CRONCRM may have processed this request already, and sending it again could duplicate it. Check in CRONCRM before re-running this item.`,
 			});
 		}
 
+		// The slot counts from the end of the request: CRONCRM stamped it before its reply.
+		release();
 		const { statusCode, headers } = response;
 		const body = parseBody(response.body);
 
 		if (statusCode === 429) {
 			// Everyone using this key waits: the server says the window is full.
-			limiter.pauseUntil(retryAfterMs(headers) ?? limiter.nextFreeSlotAt());
+			// Without Retry-After: until the oldest request we know of leaves the window.
+			limiter.pauseUntil(
+				retryAfterMs(headers) ??
+					Math.min(limiter.nextFreeSlotAt(), Date.now() + limiter.windowMs + limiter.marginMs),
+			);
 			if (rateLimitRetries++ < RETRY_POLICY.rateLimitRetries) continue;
 			throw new NodeApiError(node, safeBody(body), {
 				itemIndex,
@@ -230,6 +239,17 @@ function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 	return Number.isNaN(date) ? undefined : date;
 }
 
+function describeNetworkError(code: string | undefined): string {
+	const phrases: Record<string, string> = {
+		ECONNREFUSED: 'connection refused',
+		ECONNRESET: 'connection closed before the reply',
+		ETIMEDOUT: 'timed out waiting for the reply',
+		ENOTFOUND: 'host not found',
+		EAI_AGAIN: 'host name lookup failed',
+	};
+	return (code && phrases[code]) ?? 'network error';
+}
+
 /** Finds the socket error code (ECONNRESET, ETIMEDOUT...) wherever n8n's wrapping put it. */
 export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
@@ -239,9 +259,10 @@ export function networkErrorCode(error: unknown): string | undefined {
 			cause?: unknown;
 			name?: string;
 		};
+		// axios reports its own timeout as ECONNABORTED; to the user it is a timeout.
+		if (candidate.code === 'ECONNABORTED' || candidate.name === 'TimeoutError') return 'ETIMEDOUT';
 		if (typeof candidate.code === 'string' && /^E[A-Z_]+$/.test(candidate.code))
 			return candidate.code;
-		if (candidate.code === 'ECONNABORTED' || candidate.name === 'TimeoutError') return 'ETIMEDOUT';
 		current = candidate.cause;
 	}
 	return undefined;
@@ -259,7 +280,7 @@ export async function croncrmDownload(
 ): Promise<{ data: Buffer; mimeType?: string }> {
 	const { limiter } = await accountOf(ctx);
 	for (let attempt = 0; ; attempt++) {
-		await limiter.acquire();
+		const release = await limiter.acquire();
 		try {
 			const response = (await ctx.helpers.httpRequest({
 				url,
@@ -269,19 +290,24 @@ export async function croncrmDownload(
 				timeout: 120_000,
 			})) as IN8nHttpFullResponse;
 			const contentType = (response.headers as IDataObject)?.['content-type'];
+			release();
 			return {
 				data: Buffer.from(response.body as ArrayBuffer),
 				mimeType: typeof contentType === 'string' ? contentType.split(';')[0] : undefined,
 			};
 		} catch (error) {
+			release();
+			const code = networkErrorCode(error);
 			if (attempt < RETRY_POLICY.transientRetries) {
 				await sleep(RETRY_POLICY.backoffMs * 2 ** attempt);
 				continue;
 			}
 			throw new NodeApiError(ctx.getNode(), { url } as JsonObject, {
 				itemIndex,
-				message: `Could not download the file CRONCRM pointed to (${networkErrorCode(error) ?? (error as Error).message})`,
-				description: url,
+				message: `Could not download the file CRONCRM pointed to (${
+					code ? describeNetworkError(code) : (error as Error).message
+				})`,
+				description: code ? `${url} (${code})` : url,
 			});
 		}
 	}

@@ -1,21 +1,37 @@
 import { createHash } from 'crypto';
 import { sleep } from 'n8n-workflow';
 
+/** Hands the slot back when the request has ended (reply, error or timeout). Idempotent. */
+export type ReleaseSlot = () => void;
+
+interface Slot {
+	/** When the request ended (ms); Infinity while it is in flight. */
+	endedAt: number;
+}
+
 /**
- * A sliding-window limiter: at most `limit` sends in any window of `windowMs`.
+ * A sliding-window limiter: at most `limit` requests in any window of `windowMs`, as the server
+ * counts them.
  *
- * Callers are served strictly in arrival order, so concurrent items of one execution queue
- * behind each other instead of bursting, and a busy workflow cannot starve another one.
+ * The server stamps a request at some moment between our send and its reply, and on a busy event
+ * loop that moment can come tens of milliseconds after we decided to send. So a slot is not
+ * reused `windowMs` after the send, but `windowMs` after the request ended: then the server's
+ * stamp of the old request is certainly out of its window when the new one arrives, whatever the
+ * latency. Callers are served strictly in arrival order, so concurrent items of one execution
+ * queue behind each other instead of bursting, and a busy workflow cannot starve another one.
  */
 export class SlidingWindowLimiter {
-	/** Send times (ms) inside the current window, oldest first. */
-	private readonly sendTimes: number[] = [];
+	/** The requests counted in the current window: in flight, or ended less than a window ago. */
+	private slots: Slot[] = [];
 
 	/** The tail of the FIFO queue of callers waiting for a slot. */
-	private queueTail: Promise<void> = Promise.resolve();
+	private queueTail: Promise<unknown> = Promise.resolve();
 
 	/** Set when CRONCRM answered 429: nothing is sent before this time (ms). */
 	private pausedUntil = 0;
+
+	/** Wakes the caller at the head of the queue when a slot that was in flight ends. */
+	private onRelease: (() => void) | undefined;
 
 	constructor(
 		public limit: number,
@@ -23,15 +39,16 @@ export class SlidingWindowLimiter {
 	) {}
 
 	/**
-	 * Server clocks see a request slightly after we stamp it. A small margin keeps the
-	 * server's view of the window from ever holding `limit + 1` requests.
+	 * A small margin for a server that rounds its clock differently from ours. Latency needs no
+	 * margin: counting from the end of each request already covers it, and every millisecond
+	 * here is lost once per window.
 	 */
 	get marginMs(): number {
-		return Math.min(100, this.windowMs * 0.02);
+		return Math.min(25, this.windowMs * 0.002);
 	}
 
-	/** Resolves when the caller may send one request; that send is then counted. */
-	async acquire(): Promise<void> {
+	/** Resolves when the caller may send one request; call the returned function when it ended. */
+	async acquire(): Promise<ReleaseSlot> {
 		const turn = this.queueTail.then(async () => await this.waitForSlot());
 		this.queueTail = turn.catch(() => undefined);
 		return await turn;
@@ -42,31 +59,71 @@ export class SlidingWindowLimiter {
 		this.pausedUntil = Math.max(this.pausedUntil, untilMs);
 	}
 
-	/** When the oldest send in the window leaves it, i.e. when a slot frees up. */
+	/**
+	 * When the next slot frees up: a window after the earliest request that ended inside the
+	 * current window; Infinity while none has (all in flight, or none sent).
+	 */
 	nextFreeSlotAt(): number {
-		const oldest = this.sendTimes[0] ?? Date.now();
-		return oldest + this.windowMs + this.marginMs;
+		const horizon = this.horizon(Date.now());
+		let earliest = Infinity;
+		for (const slot of this.slots) {
+			if (slot.endedAt > horizon) earliest = Math.min(earliest, slot.endedAt);
+		}
+		return earliest + this.windowMs + this.marginMs;
 	}
 
-	private async waitForSlot(): Promise<void> {
+	/** Requests counted in the window right now (in flight included). */
+	get inWindow(): number {
+		const horizon = this.horizon(Date.now());
+		return this.slots.filter((slot) => slot.endedAt > horizon).length;
+	}
+
+	/** Requests that ended at or before this time no longer count. */
+	private horizon(now: number): number {
+		return now - this.windowMs - this.marginMs;
+	}
+
+	private prune(now: number) {
+		const horizon = this.horizon(now);
+		// Slots mostly end in the order they were taken: dropping from the front is cheap and
+		// keeps memory flat even with a huge allowance.
+		while (this.slots.length > 0 && this.slots[0].endedAt <= horizon) this.slots.shift();
+		// Slots behind one still in flight may have ended long ago: count exactly at the limit.
+		if (this.slots.length >= this.limit) {
+			this.slots = this.slots.filter((slot) => slot.endedAt > horizon);
+		}
+	}
+
+	private async waitForSlot(): Promise<ReleaseSlot> {
 		for (;;) {
 			const now = Date.now();
 			if (this.pausedUntil > now) {
 				await sleep(this.pausedUntil - now);
 				continue;
 			}
-			while (
-				this.sendTimes.length > 0 &&
-				this.sendTimes[0] + this.windowMs + this.marginMs <= now
-			) {
-				this.sendTimes.shift();
+			this.prune(now);
+			if (this.slots.length < this.limit) return this.take();
+			const freeAt = this.nextFreeSlotAt();
+			if (freeAt === Infinity) {
+				// Every slot is in flight: wait until one of them ends.
+				await new Promise<void>((resolve) => (this.onRelease = resolve));
+			} else {
+				// A slot released meanwhile frees up even later, so there is nothing else to wait for.
+				await sleep(freeAt - now);
 			}
-			if (this.sendTimes.length < this.limit) {
-				this.sendTimes.push(now);
-				return;
-			}
-			await sleep(this.nextFreeSlotAt() - now);
 		}
+	}
+
+	private take(): ReleaseSlot {
+		const slot: Slot = { endedAt: Infinity };
+		this.slots.push(slot);
+		return () => {
+			if (slot.endedAt !== Infinity) return;
+			slot.endedAt = Date.now();
+			const wake = this.onRelease;
+			this.onRelease = undefined;
+			wake?.();
+		};
 	}
 }
 
