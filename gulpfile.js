@@ -1,10 +1,21 @@
 // Copies what tsc does not: the SVG icons, and each node's codex file (categories, docs links),
 // next to the compiled code where n8n looks for them.
+const fs = require('fs');
 const path = require('path');
 const { task, src, dest, parallel } = require('gulp');
 
 task('build:icons', () => src('icons/*.svg').pipe(dest(path.resolve('dist', 'icons'))));
 
-task('build:codex', () => src('nodes/**/*.node.json').pipe(dest(path.resolve('dist', 'nodes'))));
+// Codex files live in nodes/<Node>/codex/, not beside the .ts sources: there, `import './X.node'`
+// would resolve to X.node.json under tsx. n8n expects them beside the compiled node.
+const codexCopies = fs
+	.readdirSync('nodes')
+	.filter((node) => fs.existsSync(path.join('nodes', node, 'codex')))
+	.map((node) => {
+		const copy = () =>
+			src(`nodes/${node}/codex/*.node.json`).pipe(dest(path.resolve('dist', 'nodes', node)));
+		copy.displayName = `build:codex:${node}`;
+		return copy;
+	});
 
-task('build:assets', parallel('build:icons', 'build:codex'));
+task('build:assets', parallel('build:icons', ...codexCopies));

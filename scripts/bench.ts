@@ -13,8 +13,6 @@
  * Prints one table and writes the same numbers to bench-results/bench.json (or --out <file>).
  * Options: --limit 50 --window-ms 1000 --n 500 --k 1,3 --only limiter,none,batching
  */
-import './bench/resolveTsFirst';
-
 import { mkdirSync, writeFileSync } from 'fs';
 import { Agent, request as httpRequest } from 'http';
 import type { IDataObject } from 'n8n-workflow';
