@@ -1,4 +1,5 @@
 import { runCronCrm } from '../helpers/engine';
+import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
 
 const sandbox = useSandbox();
@@ -411,5 +412,19 @@ describe('Group (groups/*)', () => {
 		expect(result.requests).toHaveLength(1);
 		expect(result.requests[0].status).toBe(404);
 		expect(result.error?.message).toContain('Mensagem');
+	});
+
+	it('Group dropdown (searchGroups): group names and ids; groups/find has no name filter, so the page is filtered here', async () => {
+		addGroups(23);
+		const first = await searchList(sandbox.current, 'searchGroups');
+		expect(first.results).toHaveLength(20);
+		expect(first.results[0]).toEqual({ name: 'Group 01', value: '120363000000000000@g.us' });
+		expect(first.paginationToken).toBe('2');
+		const filtered = await searchList(sandbox.current, 'searchGroups', { filter: 'group 03' });
+		expect(filtered.results).toEqual([{ name: 'Group 03', value: '120363000000000002@g.us' }]);
+		expect(sandbox.current.requests.map((r) => [r.path, r.query])).toEqual([
+			['/groups/find', { page: '1' }],
+			['/groups/find', { page: '1' }],
+		]);
 	});
 });

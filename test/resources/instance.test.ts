@@ -1,4 +1,5 @@
 import { runCronCrm } from '../helpers/engine';
+import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
 
 const sandbox = useSandbox();
@@ -249,5 +250,24 @@ describe('sandbox: instances/change on the slots', () => {
 			},
 		});
 		expect(instance.webhooks).toEqual({ ...EMPTY_SLOTS, qrcode: 'https://b.example.com' });
+	});
+
+	it('Instance dropdown (searchInstances): names and access tokens, paged, name filter sent', async () => {
+		const instances = await createInstances(
+			...Array.from({ length: 22 }, (_, i) => `Loja ${String(i + 1).padStart(2, '0')}`),
+		);
+		const first = await searchList(sandbox.current, 'searchInstances');
+		expect(first.results).toHaveLength(20);
+		expect(first.results[0]).toEqual({ name: 'Loja 01', value: instances[0].access_token });
+		expect(first.paginationToken).toBe('2');
+		const second = await searchList(sandbox.current, 'searchInstances', { paginationToken: '2' });
+		expect(second.results.map((r) => r.name)).toEqual(['Loja 21', 'Loja 22']);
+		const filtered = await searchList(sandbox.current, 'searchInstances', { filter: 'Loja 05' });
+		expect(filtered.results).toEqual([{ name: 'Loja 05', value: instances[4].access_token }]);
+		expect(sandbox.current.requests.map((r) => [r.path, r.query])).toEqual([
+			['/instances/find', { page: '1' }],
+			['/instances/find', { page: '2' }],
+			['/instances/find', { page: '1', name: 'Loja 05' }],
+		]);
 	});
 });

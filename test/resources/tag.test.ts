@@ -1,4 +1,5 @@
 import { runCronCrm } from '../helpers/engine';
+import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
 
 const sandbox = useSandbox();
@@ -6,7 +7,11 @@ const sandbox = useSandbox();
 async function createTags(count: number) {
 	for (let i = 1; i <= count; i++) {
 		await runCronCrm(sandbox.current, {
-			parameters: { resource: 'tag', operation: 'create', name: `Tag ${String(i).padStart(2, '0')}` },
+			parameters: {
+				resource: 'tag',
+				operation: 'create',
+				name: `Tag ${String(i).padStart(2, '0')}`,
+			},
 		});
 	}
 	sandbox.current.requests.length = 0;
@@ -38,17 +43,29 @@ describe('Tag (tags/*)', () => {
 
 	it('Create: an empty optional field is not sent at all', async () => {
 		const result = await runCronCrm(sandbox.current, {
-			parameters: { resource: 'tag', operation: 'create', name: 'VIP', additionalFields: { description: '' } },
+			parameters: {
+				resource: 'tag',
+				operation: 'create',
+				name: 'VIP',
+				additionalFields: { description: '' },
+			},
 		});
 		expect(result.requests[0].body).toEqual({ name: 'VIP' });
 	});
 
 	it('Create: a color that is not #RRGGBB stops the item before any request', async () => {
 		const result = await runCronCrm(sandbox.current, {
-			parameters: { resource: 'tag', operation: 'create', name: 'VIP', additionalFields: { color: 'red' } },
+			parameters: {
+				resource: 'tag',
+				operation: 'create',
+				name: 'VIP',
+				additionalFields: { color: 'red' },
+			},
 		});
 		expect(result.requests).toHaveLength(0);
-		expect(result.error?.message).toBe('Color: expected a color as #RRGGBB (for example #28CC56), got "red" (item 0)');
+		expect(result.error?.message).toBe(
+			'Color: expected a color as #RRGGBB (for example #28CC56), got "red" (item 0)',
+		);
 	});
 
 	it('Get Many: Return All walks every page and outputs one item per tag', async () => {
@@ -75,7 +92,12 @@ describe('Tag (tags/*)', () => {
 	it('Get Many: the name filter goes in the query; empty filters are not sent', async () => {
 		await createTags(3);
 		const result = await runCronCrm(sandbox.current, {
-			parameters: { resource: 'tag', operation: 'getMany', returnAll: true, filters: { name: 'Tag 02', accessToken: '' } },
+			parameters: {
+				resource: 'tag',
+				operation: 'getMany',
+				returnAll: true,
+				filters: { name: 'Tag 02', accessToken: '' },
+			},
 		});
 		expect(result.requests[0].query).toEqual({ name: 'Tag 02', page: '1' });
 		expect(result.items.map((i) => i.json.name)).toEqual(['Tag 02']);
@@ -105,9 +127,17 @@ describe('Tag (tags/*)', () => {
 		await createTags(1);
 		const token = sandbox.current.state.tags[0].access_token as string;
 		const result = await runCronCrm(sandbox.current, {
-			parameters: { resource: 'tag', operation: 'delete', tag: { __rl: true, mode: 'id', value: token } },
+			parameters: {
+				resource: 'tag',
+				operation: 'delete',
+				tag: { __rl: true, mode: 'id', value: token },
+			},
 		});
-		expect(result.requests[0]).toMatchObject({ method: 'DELETE', path: '/tags/delete', body: { access_token: token } });
+		expect(result.requests[0]).toMatchObject({
+			method: 'DELETE',
+			path: '/tags/delete',
+			body: { access_token: token },
+		});
 		expect(sandbox.current.state.tags).toHaveLength(0);
 	});
 
@@ -129,5 +159,30 @@ describe('Tag (tags/*)', () => {
 			path: '/tags/add-remove-in-chat',
 			body: { access_token: token, chat_wid: '5521988248085@c.us', action: 'add' },
 		});
+	});
+
+	it('Tag dropdown (searchTags): 20 tags a page from tags/find, name filter sent to CRONCRM', async () => {
+		await createTags(25);
+		const tokens = sandbox.current.state.tags.map((t) => t.access_token as string);
+		const first = await searchList(sandbox.current, 'searchTags');
+		expect(first.results).toHaveLength(20);
+		expect(first.results[0]).toEqual({ name: 'Tag 01', value: tokens[0] });
+		expect(first.paginationToken).toBe('2');
+		const second = await searchList(sandbox.current, 'searchTags', { paginationToken: '2' });
+		expect(second.results.map((r) => r.name)).toEqual([
+			'Tag 21',
+			'Tag 22',
+			'Tag 23',
+			'Tag 24',
+			'Tag 25',
+		]);
+		expect(second.paginationToken).toBeUndefined();
+		const filtered = await searchList(sandbox.current, 'searchTags', { filter: 'Tag 07' });
+		expect(filtered.results).toEqual([{ name: 'Tag 07', value: tokens[6] }]);
+		expect(sandbox.current.requests.map((r) => [r.path, r.query])).toEqual([
+			['/tags/find', { page: '1' }],
+			['/tags/find', { page: '2' }],
+			['/tags/find', { page: '1', name: 'Tag 07' }],
+		]);
 	});
 });
