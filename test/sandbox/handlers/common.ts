@@ -1,5 +1,5 @@
 import type { HandlerResult } from '../server';
-import { phpDate, type Row, type SandboxState } from '../state';
+import { phpDate, resembles, type Row, type SandboxState } from '../state';
 
 /** CRONCRM's failure shape: success false and a message (Portuguese, with English beside it). */
 export function fail(status: number, msg: string): HandlerResult {
@@ -16,6 +16,28 @@ export function ok(msg: string, extra: Record<string, unknown> = {}, status = 20
 
 export function byToken(rows: Row[], token: unknown): Row | undefined {
 	return rows.find((row) => row.access_token === token);
+}
+
+/** CRONCRM's finds: an access_token returns that one record, else names are matched loosely. */
+export function byTokenOrName(rows: Row[], query: Record<string, string>): Row[] {
+	return query.access_token
+		? rows.filter((row) => row.access_token === query.access_token)
+		: rows.filter((row) => resembles(row.name, query.name));
+}
+
+type RowCollection = {
+	[K in keyof SandboxState]: SandboxState[K] extends Row[] ? K : never;
+}[keyof SandboxState];
+
+/** Removes the record with this access_token from a collection; returns it, or undefined. */
+export function removeByToken(
+	state: SandboxState,
+	collection: RowCollection,
+	token: unknown,
+): Row | undefined {
+	const row = byToken(state[collection], token);
+	if (row) (state[collection] as Row[]) = state[collection].filter((other) => other !== row);
+	return row;
 }
 
 /** Copies the given fields onto a row, skipping those the request left out. */

@@ -1,6 +1,6 @@
 import type { RouteTable } from '../server';
 import { newToken, page, phpDate, resembles, type Row, type SandboxState } from '../state';
-import { assignFields, byToken, fail, notFound, ok } from './common';
+import { assignFields, byToken, fail, notFound, ok, removeByToken } from './common';
 
 const VARIABLES = [
 	'variable01',
@@ -108,9 +108,8 @@ export const contactRoutes: RouteTable = {
 	'DELETE /contacts-croncrm/delete': {
 		required: ['access_token'],
 		handle: ({ body, state }) => {
-			const contact = byToken(state.contacts, body.access_token);
+			const contact = removeByToken(state, 'contacts', body.access_token);
 			if (!contact) return notFound('Contato');
-			state.contacts = state.contacts.filter((c) => c !== contact);
 			return ok('Contato removido com sucesso.');
 		},
 	},

@@ -1,6 +1,6 @@
 import type { RouteTable } from '../server';
-import { newToken, page, phpDate, resembles, type Row } from '../state';
-import { assignFields, byToken, notFound, ok } from './common';
+import { newToken, page, phpDate, type Row } from '../state';
+import { assignFields, byToken, byTokenOrName, notFound, ok, removeByToken } from './common';
 
 /** A list as lists/change shows it; create leaves out "modified", find adds "contacts". */
 function shown(list: Row, omit: string[] = []) {
@@ -28,9 +28,7 @@ export const contactListRoutes: RouteTable = {
 	'GET /lists/find': {
 		handle: ({ query, state }) => {
 			// "With access_token the name is ignored."
-			const lists = query.access_token
-				? state.lists.filter((l) => l.access_token === query.access_token)
-				: state.lists.filter((l) => resembles(l.name, query.name));
+			const lists = byTokenOrName(state.lists, query);
 			const records = lists.map((list) => ({
 				...shown(list, ['modified']),
 				// The collection only shows empty arrays here; the sandbox lists the list's contacts.
@@ -53,9 +51,8 @@ export const contactListRoutes: RouteTable = {
 	'DELETE /lists/delete': {
 		required: ['access_token'],
 		handle: ({ body, state }) => {
-			const list = byToken(state.lists, body.access_token);
+			const list = removeByToken(state, 'lists', body.access_token);
 			if (!list) return notFound('Lista');
-			state.lists = state.lists.filter((l) => l !== list);
 			// "Removing a list removes every contact linked to it."
 			state.contacts = state.contacts.filter((c) => c.list_access_token !== list.access_token);
 			return ok('Lista removida com sucesso.');

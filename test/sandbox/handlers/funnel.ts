@@ -1,6 +1,6 @@
 import type { RouteTable } from '../server';
-import { newToken, page, phpDate, resembles } from '../state';
-import { assignFields, byToken, notFound, ok } from './common';
+import { newToken, page, phpDate } from '../state';
+import { assignFields, byToken, byTokenOrName, notFound, ok } from './common';
 
 /**
  * Funnels and their steps. Steps cannot be made through the API (only in CRONCRM's interface):
@@ -26,9 +26,7 @@ export const funnelRoutes: RouteTable = {
 	},
 	'GET /funnels/find': {
 		handle: ({ query, state }) => {
-			const funnels = query.access_token
-				? state.funnels.filter((f) => f.access_token === query.access_token)
-				: state.funnels.filter((f) => resembles(f.name, query.name));
+			const funnels = byTokenOrName(state.funnels, query);
 			const records = funnels.map((funnel) => ({
 				...funnel,
 				steps: state.funnelSteps.filter((s) => s.funnel_access_token === funnel.access_token)

@@ -1,6 +1,6 @@
 import type { HandlerResult, RouteTable } from '../server';
-import { newToken, page, phpDate, resembles, type Row } from '../state';
-import { byToken, fail, notFound, ok } from './common';
+import { newToken, page, phpDate, type Row } from '../state';
+import { byToken, byTokenOrName, fail, notFound, ok, removeByToken } from './common';
 
 /**
  * The seven webhook slots: the field a request sets (webhookMessage...) and the key under which
@@ -72,9 +72,7 @@ export const instanceRoutes: RouteTable = {
 	},
 	'GET /instances/find': {
 		handle: ({ query, state }) => {
-			const instances = query.access_token
-				? state.instances.filter((i) => i.access_token === query.access_token)
-				: state.instances.filter((i) => resembles(i.name, query.name));
+			const instances = byTokenOrName(state.instances, query);
 			return { body: page(instances, query.page, 'instances') };
 		},
 	},
@@ -94,9 +92,8 @@ export const instanceRoutes: RouteTable = {
 	'DELETE /instances/delete': {
 		required: ['access_token'],
 		handle: ({ body, state }) => {
-			const instance = byToken(state.instances, body.access_token);
+			const instance = removeByToken(state, 'instances', body.access_token);
 			if (!instance) return notFound('Instancia');
-			state.instances = state.instances.filter((i) => i !== instance);
 			return ok('Remoção da instancia iniciada.');
 		},
 	},

@@ -1,6 +1,6 @@
 import type { RouteTable } from '../server';
 import { newToken, page, phpDate, resembles, type Row, type SandboxState } from '../state';
-import { assignFields, byToken, fail, notFound, ok, WID, YMD } from './common';
+import { assignFields, byToken, fail, notFound, ok, removeByToken, WID, YMD } from './common';
 
 /** The lead fields in the order of the collection's replies (chat_wid and the user aside). */
 const FIELDS = [
@@ -123,9 +123,8 @@ export const leadRoutes: RouteTable = {
 	'DELETE /leads/delete': {
 		required: ['access_token'],
 		handle: ({ body, state }) => {
-			const lead = byToken(state.leads, body.access_token);
+			const lead = removeByToken(state, 'leads', body.access_token);
 			if (!lead) return notFound('Cliente');
-			state.leads = state.leads.filter((l) => l !== lead);
 			return ok('Cliente removido com sucesso.');
 		},
 	},

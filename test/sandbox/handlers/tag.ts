@@ -1,6 +1,17 @@
 import type { RouteTable } from '../server';
-import { newToken, page, phpDate, resembles } from '../state';
-import { assignFields, byToken, chatOf, fail, HEX_COLOR, notFound, ok, WID } from './common';
+import { newToken, page, phpDate } from '../state';
+import {
+	assignFields,
+	byToken,
+	byTokenOrName,
+	chatOf,
+	fail,
+	HEX_COLOR,
+	notFound,
+	ok,
+	removeByToken,
+	WID,
+} from './common';
 
 export const tagRoutes: RouteTable = {
 	'POST /tags/create': {
@@ -24,9 +35,7 @@ export const tagRoutes: RouteTable = {
 	},
 	'GET /tags/find': {
 		handle: ({ query, state }) => {
-			const tags = query.access_token
-				? state.tags.filter((t) => t.access_token === query.access_token)
-				: state.tags.filter((t) => resembles(t.name, query.name));
+			const tags = byTokenOrName(state.tags, query);
 			// The real API answers with the tags under "lists" (see the collection's example).
 			return { body: page(tags, query.page, 'lists') };
 		},
@@ -46,9 +55,8 @@ export const tagRoutes: RouteTable = {
 	'DELETE /tags/delete': {
 		required: ['access_token'],
 		handle: ({ body, state }) => {
-			const tag = byToken(state.tags, body.access_token);
+			const tag = removeByToken(state, 'tags', body.access_token);
 			if (!tag) return notFound('Etiqueta');
-			state.tags = state.tags.filter((t) => t !== tag);
 			for (const chat of state.chats) {
 				chat.tags = ((chat.tags as string[]) ?? []).filter((t) => t !== tag.access_token);
 			}
