@@ -1,0 +1,21 @@
+import { rmSync } from 'fs';
+
+import { ENDPOINTS } from '../sandbox/contract';
+import { readReachedEndpoints } from './endpointLog';
+
+/**
+ * With CRONCRM_REQUIRE_ALL_ENDPOINTS=1 (set by `npm test`), the run fails unless every endpoint
+ * of the collection was answered with success at least once, through the engine, with the
+ * collection's own method and path (trailing slash included).
+ */
+export default function globalTeardown() {
+	const dir = process.env.CRONCRM_ENDPOINT_LOG;
+	if (!dir) return;
+	const reached = readReachedEndpoints(dir);
+	rmSync(dir, { recursive: true, force: true });
+	const missing = ENDPOINTS.map((e) => `${e.method} ${e.path}`).filter((route) => !reached.has(route));
+	console.log(`\nCRONCRM endpoints reached through n8n's engine: ${ENDPOINTS.length - missing.length} of ${ENDPOINTS.length}`);
+	if (process.env.CRONCRM_REQUIRE_ALL_ENDPOINTS === '1' && missing.length > 0) {
+		throw new Error(`Endpoints never reached by the tests:\n  ${missing.join('\n  ')}`);
+	}
+}
