@@ -66,7 +66,8 @@ export class CronCrmApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			// Same fallback as the nodes' transport when the Base URL is left empty.
+			baseURL: '={{($credentials.baseUrl || "https://croncrm.com/api/v2").replace(/\\/+$/, "")}}',
 			url: '/auth/status',
 			method: 'GET',
 		},

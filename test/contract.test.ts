@@ -18,7 +18,9 @@ describe('The CronCrm node covers the CRONCRM collection', () => {
 	it.each(operations.map((op) => [`${op.resource}.${op.value}`, op] as const))(
 		'%s sends only field names the collection knows',
 		(_name, operation) => {
-			const endpoint = ENDPOINTS.find((e) => e.method === operation.method && e.path === operation.path)!;
+			const endpoint = ENDPOINTS.find(
+				(e) => e.method === operation.method && e.path === operation.path,
+			)!;
 			const schemas = schemasFor(endpoint);
 			const schema = locationOf(operation.method) === 'body' ? schemas.body : schemas.query;
 			const known = Object.keys((schema as unknown as { shape: object }).shape);
@@ -26,20 +28,27 @@ describe('The CronCrm node covers the CRONCRM collection', () => {
 				.filter((f) => !f.uiOnly)
 				.map((f) => f.apiName);
 			expect(sent.filter((name) => !known.includes(name))).toEqual([]);
-			expect(routeKey(endpoint.method, endpoint.path)).toBe(routeKey(operation.method, operation.path));
+			expect(routeKey(endpoint.method, endpoint.path)).toBe(
+				routeKey(operation.method, operation.path),
+			);
 		},
 	);
 
 	it('offers Return All / Limit on exactly the searches that answer with page/pages/limit/count', () => {
-		const paged = ENDPOINTS.filter((e) => 'pages' in e.exampleResponse).map((e) => `${e.method} ${e.path}`);
+		const paged = ENDPOINTS.filter((e) => 'pages' in e.exampleResponse).map(
+			(e) => `${e.method} ${e.path}`,
+		);
 		expect(paged).toHaveLength(15);
-		const offered = operations.filter((op) => op.pagedRecords).map((op) => `${op.method} ${op.path}`);
+		const offered = operations
+			.filter((op) => op.pagedRecords)
+			.map((op) => `${op.method} ${op.path}`);
 		expect(offered.sort()).toEqual(paged.sort());
 	});
 
 	it('offers Deliver Immediately on the send operations', () => {
 		const sends = operations.filter((op) => /\/send-/.test(op.path)).map((op) => op.path);
 		expect(sends).toHaveLength(13);
-		for (const op of operations) expect(Boolean(op.deliverImmediately)).toBe(/\/send-/.test(op.path));
+		for (const op of operations)
+			expect(Boolean(op.deliverImmediately)).toBe(/\/send-/.test(op.path));
 	});
 });

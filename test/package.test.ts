@@ -16,14 +16,21 @@ describe('The npm package', () => {
 
 	it('ships only dist, README, LICENSE and package.json, with every node and credential built', () => {
 		const [packed] = JSON.parse(
-			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: root,
+				encoding: 'utf8',
+			}),
 		) as Array<{ files: Array<{ path: string }> }>;
 		const files = packed.files.map((f) => f.path);
-		expect(files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toEqual([]);
+		expect(files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f))).toEqual(
+			[],
+		);
 		for (const path of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			expect(files).toContain(path);
 			expect(existsSync(join(root, path))).toBe(true);
 		}
-		expect(files).toEqual(expect.arrayContaining(['dist/icons/croncrm.svg', 'dist/icons/croncrm.dark.svg']));
+		expect(files).toEqual(
+			expect.arrayContaining(['dist/icons/croncrm.svg', 'dist/icons/croncrm.dark.svg']),
+		);
 	});
 });

@@ -23,13 +23,9 @@ export class CronCrm implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cronCrmApi', required: true }],
-		requestDefaults: {
-			baseURL: '={{$credentials.baseUrl}}',
-			headers: {
-				Accept: 'application/json',
-				'Content-Type': 'application/json',
-			},
-		},
+		// The transport (transport/index.ts) sets the base URL and headers of every request itself;
+		// this default only mirrors the credential for n8n's routing.
+		requestDefaults: { baseURL: '={{$credentials.baseUrl}}' },
 		properties: [
 			{
 				displayName: 'Resource',

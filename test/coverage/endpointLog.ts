@@ -11,14 +11,18 @@ export const ENDPOINT_LOG_DIR =
 
 export function recordReachedEndpoints(routes: string[]) {
 	mkdirSync(ENDPOINT_LOG_DIR, { recursive: true });
-	const file = join(ENDPOINT_LOG_DIR, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+	const file = join(
+		ENDPOINT_LOG_DIR,
+		`${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`,
+	);
 	writeFileSync(file, JSON.stringify(routes));
 }
 
 export function readReachedEndpoints(dir: string): Set<string> {
 	const reached = new Set<string>();
 	for (const file of readdirSync(dir)) {
-		for (const route of JSON.parse(readFileSync(join(dir, file), 'utf8')) as string[]) reached.add(route);
+		for (const route of JSON.parse(readFileSync(join(dir, file), 'utf8')) as string[])
+			reached.add(route);
 	}
 	return reached;
 }

@@ -13,8 +13,12 @@ export default function globalTeardown() {
 	if (!dir) return;
 	const reached = readReachedEndpoints(dir);
 	rmSync(dir, { recursive: true, force: true });
-	const missing = ENDPOINTS.map((e) => `${e.method} ${e.path}`).filter((route) => !reached.has(route));
-	console.log(`\nCRONCRM endpoints reached through n8n's engine: ${ENDPOINTS.length - missing.length} of ${ENDPOINTS.length}`);
+	const missing = ENDPOINTS.map((e) => `${e.method} ${e.path}`).filter(
+		(route) => !reached.has(route),
+	);
+	console.log(
+		`\nCRONCRM endpoints reached through n8n's engine: ${ENDPOINTS.length - missing.length} of ${ENDPOINTS.length}`,
+	);
 	if (process.env.CRONCRM_REQUIRE_ALL_ENDPOINTS === '1' && missing.length > 0) {
 		throw new Error(`Endpoints never reached by the tests:\n  ${missing.join('\n  ')}`);
 	}

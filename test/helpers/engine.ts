@@ -202,6 +202,8 @@ export interface RunOptions {
 	items?: IDataObject[];
 	credentials?: CredentialOverrides;
 	continueOnFail?: boolean;
+	/** Node settings as the editor's Settings tab sets them, e.g. { retryOnFail: true }. */
+	settings?: Partial<Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>>;
 }
 
 export interface RunResult {
@@ -238,7 +240,7 @@ export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise
 		position: [0, 0],
 		parameters: { items: JSON.stringify(options.items ?? [{}]) },
 	};
-	const node = cronCrmNode(options.parameters, options.continueOnFail);
+	const node = { ...cronCrmNode(options.parameters, options.continueOnFail), ...options.settings };
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'test',

@@ -15,7 +15,8 @@ export function useSandbox(options: SandboxOptions = {}): { current: Sandbox } {
 	// Collected before each reset: the endpoint coverage check reads them after the run.
 	const collect = () => {
 		for (const request of holder.current?.requests ?? []) {
-			if (request.status >= 200 && request.status < 300) reached.add(`${request.method} ${request.path}`);
+			if (request.status >= 200 && request.status < 300)
+				reached.add(`${request.method} ${request.path}`);
 		}
 	};
 	beforeEach(() => {

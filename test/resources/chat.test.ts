@@ -1,4 +1,5 @@
 import { runCronCrm } from '../helpers/engine';
+import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
 
 const sandbox = useSandbox();
@@ -371,5 +372,36 @@ describe('Chat (chats/*)', () => {
 		expect(result.items).toHaveLength(3);
 		expect(String(result.items[1].json.error)).toContain('Chat: expected a phone number');
 		expect(String(result.items[1].json.error)).toContain('(item 1)');
+	});
+
+	it('Funnel Step dropdown: lists the steps of the Funnel picked beside it, in Filters and in Additional Fields', async () => {
+		const state = sandbox.current.state;
+		state.funnels.push({ name: 'Sales', access_token: 'funnel-sales' });
+		state.funnelSteps.push(
+			{ name: 'Proposal', access_token: 'step-proposal', funnel_access_token: 'funnel-sales' },
+			{ name: 'Onboarding', access_token: 'step-onboarding', funnel_access_token: 'funnel-other' },
+		);
+		for (const [operation, collection] of [
+			['getMany', 'filters'],
+			['update', 'additionalFields'],
+		]) {
+			const steps = await searchList(sandbox.current, 'searchFunnelSteps', {
+				parameters: { resource: 'chat', operation, [collection]: { funnel: rl('funnel-sales') } },
+			});
+			expect(steps.results).toEqual([{ name: 'Proposal', value: 'step-proposal' }]);
+		}
+		expect(sandbox.current.requests.map((r) => r.query)).toEqual([
+			{ funnel_access_token: 'funnel-sales', page: '1' },
+			{ funnel_access_token: 'funnel-sales', page: '1' },
+		]);
+	});
+
+	it('Funnel Step dropdown: without a Funnel it asks for one and sends nothing', async () => {
+		await expect(
+			searchList(sandbox.current, 'searchFunnelSteps', {
+				parameters: { resource: 'chat', operation: 'getMany', filters: {} },
+			}),
+		).rejects.toThrow('Choose a Funnel first');
+		expect(sandbox.current.requests).toHaveLength(0);
 	});
 });

@@ -427,4 +427,35 @@ describe('Group (groups/*)', () => {
 			['/groups/find', { page: '1' }],
 		]);
 	});
+
+	it.each([
+		['a name', 'not a group'],
+		['a person', '5521988248085@c.us'],
+	])('a group given by ID that is %s stops the item before any request', async (_, value) => {
+		const result = await group('leave', { groupId: rl(value, 'id') });
+		expect(result.requests).toHaveLength(0);
+		expect(result.error?.message).toMatch(
+			/^Group: expected a group id ending in @g\.us, got ".*" \(item 0\)$/,
+		);
+	});
+
+	it('Group dropdown: a name filter looks past the first page, since groups/find cannot filter', async () => {
+		addGroups(23);
+		const found = await searchList(sandbox.current, 'searchGroups', { filter: 'Group 22' });
+		expect(found.results).toEqual([{ name: 'Group 22', value: '120363000000000021@g.us' }]);
+		expect(sandbox.current.requests.map((r) => r.query.page)).toEqual(['1', '2']);
+	});
+
+	it('Send Mentions: a group among the mentions stops the item', async () => {
+		const wid = await createGroup();
+		const result = await group('sendMentions', {
+			groupId: rl(wid),
+			message: 'Hi',
+			mentions: `${ANA}, 120363000000000001@g.us`,
+		});
+		expect(result.requests).toHaveLength(0);
+		expect(result.error?.message).toBe(
+			'Mentions: expected a person (phone number, @c.us or @lid), not a group, got "120363000000000001@g.us" (item 0)',
+		);
+	});
 });

@@ -330,6 +330,37 @@ describe('Message: sends (messages/send-*)', () => {
 		});
 		expect(result.items[0].json).toMatchObject({ message: { message_type: 'location' } });
 	});
+
+	it.each([
+		['left empty', '', -46.6, 'Latitude: is required but empty (item 0)'],
+		[
+			'out of range',
+			'123',
+			-46.6,
+			'Latitude: expected a number from -90 to 90, got "123" (item 0)',
+		],
+		[
+			'not a number',
+			'-23,55',
+			-46.6,
+			'Latitude: expected a number from -90 to 90, got "-23,55" (item 0)',
+		],
+		[
+			'a longitude out of range',
+			'-23.5',
+			200,
+			'Longitude: expected a number from -180 to 180, got "200" (item 0)',
+		],
+	])(
+		'Send Location: a coordinate %s stops the item (no pin in the ocean)',
+		async (_, latitude, longitude, error) => {
+			const result = await send(
+				message('sendLocation', { latitude: `={{ ${JSON.stringify(latitude)} }}`, longitude }),
+			);
+			expect(result.requests).toHaveLength(0);
+			expect(result.error?.message).toBe(error);
+		},
+	);
 });
 
 describe('Message: Get Many (messages/find)', () => {

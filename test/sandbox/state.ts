@@ -67,7 +67,14 @@ export interface SandboxState {
 	/** Mutations processed, in order: the fault suite counts duplicates here. */
 	mutations: Array<{ route: string; body: unknown; at: number }>;
 	/** Webhook calls the sandbox made to registered URLs, with the status each got. */
-	hookDeliveries: Array<{ slot: string; hook: string; url: string; status: number; body: unknown; at: number }>;
+	hookDeliveries: Array<{
+		slot: string;
+		hook: string;
+		url: string;
+		status: number;
+		body: unknown;
+		at: number;
+	}>;
 }
 
 export function emptyState(): SandboxState {

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'net';
 
-import { RETRY_POLICY } from '../../nodes/CronCrm/transport';
+import { HIDDEN_KEY, RETRY_POLICY } from '../../nodes/CronCrm/transport';
 import { runCronCrm } from '../helpers/engine';
 import { failFirst, failWhere, itemError, overrideRoute, serializeRun } from '../helpers/faults';
 import { useSandbox } from '../helpers/sandbox';
@@ -381,5 +381,93 @@ describe('Transport: the API key never shows', () => {
 		const result = await runCronCrm(sandbox.current, { parameters: createTag() });
 		expect(result.error).toBeDefined();
 		expect(serializeRun(result)).not.toContain(DEFAULT_API_KEY);
+	});
+
+	it("hidden where CRONCRM echoes it in a reply (an instance's api_key)", async () => {
+		const restore = overrideRoute('GET /instances/find', () => ({
+			body: {
+				success: true,
+				page: 1,
+				pages: 1,
+				limit: 20,
+				count: 1,
+				instances: [{ name: 'Vendas', api_key: DEFAULT_API_KEY }],
+			},
+		}));
+		try {
+			const result = await runCronCrm(sandbox.current, {
+				parameters: { resource: 'instance', operation: 'getMany', returnAll: true },
+			});
+			expect(result.items[0].json).toEqual({ name: 'Vendas', api_key: HIDDEN_KEY });
+			expect(serializeRun(result)).not.toContain(DEFAULT_API_KEY);
+		} finally {
+			restore();
+		}
+	});
+});
+
+describe("Transport: n8n's Retry On Fail", () => {
+	it('is refused for a mutation: it would send again the items that already succeeded', async () => {
+		const result = await runCronCrm(sandbox.current, {
+			parameters: createFromItems,
+			items: [{ name: 'A' }, { name: 'B' }],
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.requests).toHaveLength(0);
+		expect(result.error?.message).toBe(
+			'Turn off "Retry On Fail" in this node\'s settings: it would send again the items that already succeeded',
+		);
+	});
+
+	it('is allowed for a search, which is safe to repeat', async () => {
+		const result = await runCronCrm(sandbox.current, {
+			parameters: findTags,
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.requests).toHaveLength(1);
+	});
+
+	it('is allowed for a mutation when On Error is Continue (n8n then retries nothing)', async () => {
+		const result = await runCronCrm(sandbox.current, {
+			parameters: createTag(),
+			continueOnFail: true,
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(sandbox.current.state.tags).toHaveLength(1);
+	});
+});
+
+describe('Transport: searches whose reply names its list differently', () => {
+	it('takes the reply\'s only list when the documented key is missing (tags under "tags")', async () => {
+		const restore = overrideRoute('GET /tags/find', () => ({
+			body: {
+				success: true,
+				page: 1,
+				pages: 1,
+				limit: 20,
+				count: 2,
+				tags: [{ name: 'A' }, { name: 'B' }],
+			},
+		}));
+		try {
+			const result = await runCronCrm(sandbox.current, { parameters: findTags });
+			expect(result.items.map((i) => i.json.name)).toEqual(['A', 'B']);
+		} finally {
+			restore();
+		}
+	});
+
+	it('fails loudly, instead of returning nothing, when records are announced but no list is found', async () => {
+		const restore = overrideRoute('GET /tags/find', () => ({
+			body: { success: true, page: 1, pages: 1, limit: 20, count: 2, result: { a: 1 } },
+		}));
+		try {
+			const result = await runCronCrm(sandbox.current, { parameters: findTags });
+			expect(result.error?.message).toBe('CRONCRM\'s reply has no list of records under "lists"');
+		} finally {
+			restore();
+		}
 	});
 });

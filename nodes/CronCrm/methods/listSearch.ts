@@ -5,6 +5,9 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
+import { recordsOf } from '../shared/execute';
 import { croncrmRequest } from '../transport';
 
 interface ListSource {
@@ -30,31 +33,31 @@ async function searchRecords(
 	extraQuery: IDataObject = {},
 	label: (record: IDataObject) => string = (record) => String(record[source.nameField] ?? ''),
 ): Promise<INodeListSearchResult> {
-	const page = Number(paginationToken) || 1;
-	const qs: IDataObject = { ...extraQuery, page };
-	if (filter && source.filterParam) qs[source.filterParam] = filter;
-	const body = await croncrmRequest(ctx, {
-		method: 'GET',
-		url: source.path,
-		qs,
-	});
-	const records = (
-		Array.isArray(body[source.records]) ? body[source.records] : []
-	) as IDataObject[];
-	let results: INodeListSearchItems[] = records.map((record) => ({
-		name: label(record) || String(record[source.valueField]),
-		value: String(record[source.valueField]),
-	}));
-	if (filter && !source.filterParam) {
-		const needle = filter.toLowerCase();
-		results = results.filter((result) => result.name.toLowerCase().includes(needle));
+	const filterHere = !!filter && !source.filterParam;
+	let page = Number(paginationToken) || 1;
+	for (let fetched = 1; ; fetched++, page++) {
+		const qs: IDataObject = { ...extraQuery, page };
+		if (filter && source.filterParam) qs[source.filterParam] = filter;
+		const body = await croncrmRequest(ctx, { method: 'GET', url: source.path, qs });
+		const records = (recordsOf(body, source.records) ?? []) as IDataObject[];
+		let results: INodeListSearchItems[] = records.map((record) => ({
+			name: label(record) || String(record[source.valueField]),
+			value: String(record[source.valueField]),
+		}));
+		if (filterHere) {
+			const needle = filter.toLowerCase();
+			results = results.filter((result) => result.name.toLowerCase().includes(needle));
+		}
+		const more = page < (Number(body.pages) || 1);
+		// Without a name filter in the API, a match may sit on a later page: look a few pages
+		// further before showing an empty list (each page is one throttled request).
+		if (filterHere && results.length === 0 && more && fetched < CLIENT_FILTER_PAGES) continue;
+		return { results, paginationToken: more ? String(page + 1) : undefined };
 	}
-	const pages = Number(body.pages) || 1;
-	return {
-		results,
-		paginationToken: page < pages ? String(page + 1) : undefined,
-	};
 }
+
+/** How many pages one dropdown search reads at most when it must filter names itself. */
+const CLIENT_FILTER_PAGES = 5;
 
 const byName = (path: string, records: string): ListSource => ({
 	path,
@@ -93,12 +96,18 @@ export const listSearch = {
 	},
 	async searchFunnelSteps(this: ILoadOptionsFunctions, filter?: string, token?: string) {
 		const funnel = chosenFunnel(this);
+		// CRONCRM lists steps per funnel only (funnel_access_token is required).
+		if (!funnel) {
+			throw new NodeOperationError(this.getNode(), 'Choose a Funnel first', {
+				description: 'Funnel steps are listed per funnel: pick the Funnel next to this field.',
+			});
+		}
 		return await searchRecords(
 			this,
 			{ ...byName('/funnels/steps/find', 'steps'), filterParam: undefined },
 			filter,
 			token,
-			funnel ? { funnel_access_token: funnel } : {},
+			{ funnel_access_token: funnel },
 		);
 	},
 	async searchUsers(this: ILoadOptionsFunctions, filter?: string, token?: string) {

@@ -14,7 +14,7 @@ import { toolResource } from './tool';
 import { userResource } from './user';
 import { whatsappContactResource } from './whatsappContact';
 
-/** Every resource of the CronCrm node, in the order of the Resource dropdown. */
+/** Every resource of the CronCrm node (the Resource dropdown lists them alphabetically). */
 export const RESOURCES: ResourceSpec[] = [
 	messageResource,
 	chatResource,
@@ -30,4 +30,4 @@ export const RESOURCES: ResourceSpec[] = [
 	userResource,
 	toolResource,
 	connectionResource,
-].filter((resource) => resource.operations.length > 0);
+];

@@ -4,8 +4,9 @@ import type {
 	IExecutePaginationFunctions,
 	IHttpRequestMethods,
 	INodeExecutionData,
+	JsonObject,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { croncrmDownload, croncrmRequest } from '../transport';
 import type { OperationSpec } from './operation';
@@ -18,6 +19,19 @@ function valueAt(source: IDataObject, path: string): unknown {
 				current && typeof current === 'object' ? (current as IDataObject)[key] : undefined,
 			source,
 		);
+}
+
+/**
+ * The records of one page of a search. The collection's examples name the list (tags/find puts
+ * tags under "lists"); should the live API name it otherwise, the reply's only list is taken.
+ * Undefined when the reply holds records but no recognisable list: better an error than a
+ * silently empty result.
+ */
+export function recordsOf(body: IDataObject, key: string): unknown[] | undefined {
+	if (Array.isArray(body[key])) return body[key] as unknown[];
+	const lists = Object.values(body).filter(Array.isArray);
+	if (lists.length === 1) return lists[0] as unknown[];
+	return Number(body.count) === 0 ? [] : undefined;
 }
 
 /**
@@ -40,7 +54,9 @@ export function executeOperation(spec: OperationSpec) {
 			body: options.body as IDataObject,
 			headers: options.headers as IDataObject,
 			extra: {
-				timeout: options.timeout,
+				// n8n's routing always fills in its own 5-minute default; only a timeout the user
+				// chose under Options is passed, so the transport's shorter default applies.
+				timeout: (this.getNodeParameter('requestOptions.timeout', 0) as number) || undefined,
 				proxy: options.proxy,
 				skipSslCertificateValidation: Boolean(options.skipSslCertificateValidation),
 			},
@@ -67,8 +83,15 @@ export function executeOperation(spec: OperationSpec) {
 				{ ...request, qs: { ...request.qs, page } },
 				itemIndex,
 			);
-			const batch = body[spec.pagedRecords];
-			if (!Array.isArray(batch) || batch.length === 0) break;
+			const batch = recordsOf(body, spec.pagedRecords);
+			if (batch === undefined) {
+				throw new NodeApiError(this.getNode(), body as JsonObject, {
+					itemIndex,
+					message: `CRONCRM's reply has no list of records under "${spec.pagedRecords}"`,
+					description: `${request.method} ${request.url} answered ${Object.keys(body).join(', ')}. Nothing is hidden: the reply is not what the API documents.`,
+				});
+			}
+			if (batch.length === 0) break;
 			records.push(...batch);
 			const pages = Number(body.pages);
 			if (!Number.isFinite(pages) || page >= pages) break;

@@ -34,6 +34,8 @@ export type LocatorTarget =
 	| 'user'
 	| 'group';
 
+export type WidKind = 'c.us' | 'g.us' | 'lid';
+
 export interface FieldSpec {
 	/** Parameter name in n8n (camelCase). */
 	name: string;
@@ -51,6 +53,10 @@ export interface FieldSpec {
 	booleanAs?: 'json' | 'string';
 	/** Separator used to join list kinds (widList, phoneList). */
 	separator?: string;
+	/** For WhatsApp ids: the kinds accepted, e.g. only groups (g.us) or only people (c.us, lid). */
+	widKinds?: WidKind[];
+	/** Numbers outside this range are refused (e.g. latitude -90..90). The value is sent as a number. */
+	range?: [number, number];
 	/**
 	 * Shown only to help fill another field and never sent, e.g. the Funnel whose steps the
 	 * Funnel Step dropdown lists (see chosenFunnel in methods/listSearch.ts).
@@ -210,6 +216,7 @@ export function groupId(overrides: Partial<FieldSpec> = {}): FieldSpec {
 		locator: 'group',
 		required: true,
 		default: '',
+		widKinds: ['g.us'],
 		description: 'The group, by name from the list or by its WhatsApp ID (ending in @g.us)',
 		...overrides,
 	};

@@ -165,6 +165,7 @@ export function resourceProperties(resource: ResourceSpec): INodeProperties[] {
 		options: resource.operations.map(operationOption).sort((a, b) => a.name.localeCompare(b.name)),
 		default: '',
 	};
+	// Set here rather than in the literal above: n8n's lint wants a literal default there.
 	operationDropdown.default = resource.operations[0].value;
 	return [
 		operationDropdown,

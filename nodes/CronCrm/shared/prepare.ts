@@ -11,19 +11,21 @@ import {
 	toHexColor,
 	toHttpUrl,
 	toPhoneDigits,
-	toWid,
+	toWidOfKind,
 	toYmd,
 } from './values';
 
 /** Converts one value to what CRONCRM expects, by the field's kind. Throws with the reason. */
 function convert(field: FieldSpec, value: unknown): unknown {
 	const text = typeof value === 'string' ? value : String(value);
+	const wid = (input: string) => toWidOfKind(input, field.widKinds);
+	if (field.range) return inRange(text, field.range);
 	switch (field.kind) {
 		case 'wid':
-			return toWid(text);
+			return wid(text);
 		case 'widList':
 			return splitList(text)
-				.map(toWid)
+				.map(wid)
 				.join(field.separator ?? ',');
 		case 'phone':
 			return toPhoneDigits(text);
@@ -43,11 +45,40 @@ function convert(field: FieldSpec, value: unknown): unknown {
 			return number;
 		}
 		case 'locator':
+			// A group picked by ID must be a group id: anything else would reach CRONCRM.
+			return field.widKinds ? wid(text) : text.trim();
 		case 'string':
 		case 'text':
 			return typeof value === 'string' ? value.trim() : value;
 		default:
 			return value;
+	}
+}
+
+function inRange(text: string, [min, max]: [number, number]): number {
+	const number = Number(text.trim());
+	if (text.trim() === '' || !Number.isFinite(number) || number < min || number > max) {
+		throw new InvalidValueError(`expected a number from ${min} to ${max}, got "${text}"`);
+	}
+	return number;
+}
+
+/**
+ * n8n's "Retry On Fail" re-runs the whole node when one item fails, so every item that already
+ * succeeded would be sent again: a second WhatsApp message, a second lead. Mutations refuse it;
+ * the transport already retries what is safe to retry.
+ */
+function refuseRetryOnFail(ctx: IExecuteSingleFunctions) {
+	if (ctx.getNode().retryOnFail && !ctx.continueOnFail()) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Turn off "Retry On Fail" in this node\'s settings: it would send again the items that already succeeded',
+			{
+				itemIndex: ctx.getItemIndex(),
+				description:
+					'This node already retries what CRONCRM did not process (rate limits, refused connections). To go on past failed items, set "On Error" to "Continue" instead. Nothing was sent.',
+			},
+		);
 	}
 }
 
@@ -58,7 +89,7 @@ function convert(field: FieldSpec, value: unknown): unknown {
  */
 export function prepareRequest(spec: OperationSpec) {
 	const location = locationOf(spec.method);
-	const fields = [...(spec.fields ?? []), ...(spec.optional ?? [])];
+	const fields = [...(spec.fields ?? []), ...(spec.optional ?? [])].filter((f) => !f.uiOnly);
 	const requiredFields = new Set(
 		(spec.fields ?? []).filter((f) => f.required).map((f) => f.apiName),
 	);
@@ -68,6 +99,7 @@ export function prepareRequest(spec: OperationSpec) {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const itemIndex = this.getItemIndex();
+		if (spec.method !== 'GET') refuseRetryOnFail(this);
 		const target = ((location === 'body' ? requestOptions.body : requestOptions.qs) ??
 			{}) as IDataObject;
 

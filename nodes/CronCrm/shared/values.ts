@@ -23,6 +23,26 @@ export function toWid(input: string): string {
 	return `${toPhoneDigits(value)}@c.us`;
 }
 
+/**
+ * A WhatsApp id of one of the allowed kinds (c.us person, g.us group, lid private person id).
+ * A phone number is a person, so where only groups are allowed it is refused too.
+ */
+export function toWidOfKind(input: string, allowed: string[] | undefined): string {
+	if (!allowed) return toWid(input);
+	const onlyGroups = !allowed.includes('c.us');
+	const expected = onlyGroups
+		? 'a group id ending in @g.us'
+		: 'a person (phone number, @c.us or @lid), not a group';
+	if (onlyGroups && !input.includes('@')) {
+		throw new InvalidValueError(`expected ${expected}, got "${input.trim()}"`);
+	}
+	const wid = toWid(input);
+	if (!allowed.includes(wid.slice(wid.indexOf('@') + 1))) {
+		throw new InvalidValueError(`expected ${expected}, got "${wid}"`);
+	}
+	return wid;
+}
+
 /** Keeps the digits of a phone number written in any common formatting. */
 export function toPhoneDigits(input: string): string {
 	const value = input.trim();

@@ -79,7 +79,25 @@ async function accountOf(ctx: CronCrmContext) {
 		Number(credentials.requestsPerWindow) || 50,
 		(Number(credentials.windowSeconds) || 10) * 1000,
 	);
-	return { baseURL, limiter };
+	return { baseURL, limiter, apiKey: String(credentials.apiKey ?? '') };
+}
+
+export const HIDDEN_KEY = '[hidden: the API key of these credentials]';
+
+/**
+ * CRONCRM echoes API keys in some replies (an instance's `api_key`). The key of the credentials
+ * never leaves this module: wherever it appears in a reply, it is replaced before anyone sees it.
+ */
+export function hideApiKey<T>(value: T, apiKey: string): T {
+	if (apiKey.length < 8) return value;
+	if (typeof value === 'string') return value.split(apiKey).join(HIDDEN_KEY) as T;
+	if (Array.isArray(value)) return value.map((entry) => hideApiKey(entry, apiKey)) as T;
+	if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+		return Object.fromEntries(
+			Object.entries(value).map(([key, entry]) => [key, hideApiKey(entry, apiKey)]),
+		) as T;
+	}
+	return value;
 }
 
 /** Sends one request to CRONCRM and returns its JSON body, or throws a clear NodeApiError. */
@@ -88,7 +106,7 @@ export async function croncrmRequest(
 	request: CronCrmRequest,
 	itemIndex?: number,
 ): Promise<IDataObject> {
-	const { baseURL, limiter } = await accountOf(ctx);
+	const { baseURL, limiter, apiKey } = await accountOf(ctx);
 	const method = request.method.toUpperCase() as IHttpRequestMethods;
 	const options: IHttpRequestOptions = {
 		timeout: 60_000,
@@ -140,7 +158,7 @@ export async function croncrmRequest(
 		// The slot counts from the end of the request: CRONCRM stamped it before its reply.
 		release();
 		const { statusCode, headers } = response;
-		const body = parseBody(response.body);
+		const body = hideApiKey(parseBody(response.body), apiKey);
 
 		if (statusCode === 429) {
 			// Everyone using this key waits: the server says the window is full.
@@ -177,7 +195,7 @@ export async function croncrmRequest(
 				itemIndex,
 				httpCode: String(statusCode),
 				message: `CRONCRM sent a reply that is not JSON (HTTP ${statusCode}) on ${where}`,
-				description: `Reply began with: ${textPreview(response.body)}${
+				description: `Reply began with: ${textPreview(hideApiKey(rawText(response.body), apiKey))}${
 					method === 'GET' ? '' : '. Not retried: CRONCRM may have processed this request.'
 				}`,
 			});
@@ -219,8 +237,11 @@ function safeBody(body: IDataObject | undefined): JsonObject {
 	return (body ?? {}) as JsonObject;
 }
 
-function textPreview(raw: unknown): string {
-	const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw ?? '');
+function rawText(raw: unknown): string {
+	return Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw ?? '');
+}
+
+function textPreview(text: string): string {
 	return (
 		text
 			.replace(/<[^>]*>/g, ' ')

@@ -61,6 +61,7 @@ export function participantAction(actions: Array<[string, string, string]>): Fie
 			name: 'participant',
 			displayName: 'Participant',
 			apiName: 'contact_wid',
+			widKinds: ['c.us', 'lid'],
 			description: 'Phone number (any formatting, with country and area code) or WhatsApp ID',
 		}),
 		choice('type', 'Action', 'type', actions),
@@ -80,6 +81,10 @@ export const mentionFields: FieldSpec[] = [
 		displayName: 'Mentions',
 		apiName: 'mentions',
 		kind: 'widList',
+		widKinds: ['c.us', 'lid'],
+		// The collection shows one mention only; commas are a guess, like its other lists
+		// (contact_list). participants use ";" because groups/create's description says so.
+		separator: ',',
 		required: true,
 		description:
 			'Participants mentioned in the message: phone numbers or WhatsApp IDs, separated by commas',

@@ -23,6 +23,7 @@ export const groupResource: ResourceSpec = {
 					displayName: 'Participants',
 					apiName: 'participants',
 					kind: 'widList',
+					widKinds: ['c.us', 'lid'],
 					// The description says the participants are separated by ";".
 					separator: ';',
 					description:
