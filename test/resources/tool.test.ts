@@ -16,7 +16,8 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0
 const pictureRequests: IncomingHttpHeaders[] = [];
 const cdn = createServer((req, res) => {
 	pictureRequests.push(req.headers);
-	res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
+	if (req.url?.startsWith('/gone/')) res.writeHead(404).end('Not Found');
+	else res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
 });
 let cdnUrl = '';
 beforeAll(async () => {
@@ -94,6 +95,13 @@ describe('Tool: Get Profile Picture (tools/get-profile-picture)', () => {
 		expect(result.requests).toHaveLength(1);
 		expect(result.error?.message).toBe('CRONCRM returned no file URL to download (item 0)');
 		expect(pictureRequests).toHaveLength(0);
+	});
+
+	it('A picture the host no longer has (404) fails at once, without retries', async () => {
+		chatOf(sandbox.current.state, WID)!.profile_picture = `${cdnUrl}/gone/5521988248085.png`;
+		const result = await tool('getProfilePicture', { chatId: WID, download: true });
+		expect(result.error?.message).toBe('Could not download the file CRONCRM pointed to (HTTP 404)');
+		expect(pictureRequests).toHaveLength(1);
 	});
 
 	it('A malformed chat stops the item before any request', async () => {

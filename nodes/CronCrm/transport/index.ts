@@ -289,6 +289,13 @@ export function networkErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+export interface DownloadOptions {
+	/** How long one attempt may take (ms). */
+	timeoutMs?: number;
+	/** Further attempts after a network error or a 5xx. */
+	retries?: number;
+}
+
 /**
  * Downloads a file CRONCRM pointed to (a message's file, a profile picture). It takes a slot in
  * the limiter like any request, but goes without credentials: the file may live on another
@@ -298,38 +305,47 @@ export async function croncrmDownload(
 	ctx: CronCrmContext,
 	url: string,
 	itemIndex?: number,
+	{ timeoutMs = 120_000, retries = RETRY_POLICY.transientRetries }: DownloadOptions = {},
 ): Promise<{ data: Buffer; mimeType?: string }> {
 	const { limiter } = await accountOf(ctx);
 	for (let attempt = 0; ; attempt++) {
 		const release = await limiter.acquire();
+		let failure: string;
+		let retryable: boolean;
 		try {
 			const response = (await ctx.helpers.httpRequest({
 				url,
 				method: 'GET',
 				encoding: 'arraybuffer',
 				returnFullResponse: true,
-				timeout: 120_000,
+				ignoreHttpStatusErrors: true,
+				timeout: timeoutMs,
 			})) as IN8nHttpFullResponse;
-			const contentType = (response.headers as IDataObject)?.['content-type'];
 			release();
-			return {
-				data: Buffer.from(response.body as ArrayBuffer),
-				mimeType: typeof contentType === 'string' ? contentType.split(';')[0] : undefined,
-			};
+			if (response.statusCode < 400) {
+				const contentType = (response.headers as IDataObject)?.['content-type'];
+				return {
+					data: Buffer.from(response.body as ArrayBuffer),
+					mimeType: typeof contentType === 'string' ? contentType.split(';')[0] : undefined,
+				};
+			}
+			failure = `HTTP ${response.statusCode}`;
+			// A missing or forbidden file stays so: only server trouble is worth another try.
+			retryable = response.statusCode >= 500;
 		} catch (error) {
 			release();
 			const code = networkErrorCode(error);
-			if (attempt < RETRY_POLICY.transientRetries) {
-				await sleep(RETRY_POLICY.backoffMs * 2 ** attempt);
-				continue;
-			}
-			throw new NodeApiError(ctx.getNode(), { url } as JsonObject, {
-				itemIndex,
-				message: `Could not download the file CRONCRM pointed to (${
-					code ? describeNetworkError(code) : (error as Error).message
-				})`,
-				description: code ? `${url} (${code})` : url,
-			});
+			failure = code ? describeNetworkError(code) : (error as Error).message;
+			retryable = true;
 		}
+		if (retryable && attempt < retries) {
+			await sleep(RETRY_POLICY.backoffMs * 2 ** attempt);
+			continue;
+		}
+		throw new NodeApiError(ctx.getNode(), { url } as JsonObject, {
+			itemIndex,
+			message: `Could not download the file CRONCRM pointed to (${failure})`,
+			description: url,
+		});
 	}
 }
