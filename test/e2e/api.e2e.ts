@@ -10,7 +10,7 @@ import { SEED } from '../sandbox/handlers/seed';
 import type { RecordedRequest } from '../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import { CREDENTIAL_NAME, type Stack } from '../../scripts/lib/stack';
-import { eventually, sleep, Suite } from './harness';
+import { eventually, fireHook, sleep, Suite } from './harness';
 
 const ACTION = 'n8n-nodes-croncrm.cronCrm';
 const TRIGGER = 'n8n-nodes-croncrm.cronCrmTrigger';
@@ -324,19 +324,15 @@ export function apiSuite(stack: Stack): Suite {
 		await n8n.activate(example.id);
 		try {
 			await eventually('the trigger to register and receive', async () => {
-				const fired = await fetch(`${sandbox.origin}/__sandbox/hooks/fire`, {
-					method: 'POST',
-					headers: { 'Content-Type': 'application/json' },
-					body: JSON.stringify({
-						instance: SEED.instances.sales,
-						hook: 'onReceived',
-						payload: {
-							chat: { chat_wid: '5521990000007@c.us' },
-							message: { message_body: 'Bom dia!' },
-						},
-					}),
+				const fired = await fireHook(sandbox.origin, {
+					instance: SEED.instances.sales,
+					hook: 'onReceived',
+					payload: {
+						chat: { chat_wid: '5521990000007@c.us' },
+						message: { message_body: 'Bom dia!' },
+					},
 				});
-				return ((await fired.json()) as { delivered?: boolean }).delivered ? true : undefined;
+				return fired.delivered ? true : undefined;
 			});
 			const [reply] = await eventually('the auto-reply', async () => {
 				const sends = await requestsSince(since, 'POST /messages/send-message-text');

@@ -13,7 +13,7 @@ import { chromium, selectors, type BrowserContext, type Page } from 'playwright-
 import { CHROMIUM_ARGS, freshProfileDir } from '../../scripts/lib/browser';
 import { OWNER, REPO_ROOT } from '../../scripts/lib/stack';
 import { SEED } from '../sandbox/handlers/seed';
-import { eventually, Suite } from './harness';
+import { eventually, fireHook, Suite } from './harness';
 
 /** Screenshots worth showing before installing, copied to docs/screenshots. */
 const README_SHOTS = [
@@ -215,19 +215,14 @@ export function browserSuite(
 		// Listening registers the test URL in the instance; the sandbox then plays a message.
 		await page.getByTestId('node-execute-button').click();
 		await eventually('the sandbox to deliver onReceived to the test URL', async () => {
-			const response = await fetch(`${stack.sandbox.origin}/__sandbox/hooks/fire`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify({
-					instance: SEED.instances.sales,
-					hook: 'onReceived',
-					payload: {
-						chat: { chat_wid: '5521990000004@c.us' },
-						message: { message_body: 'Oi! Vocês entregam em Niterói?' },
-					},
-				}),
+			const result = await fireHook(stack.sandbox.origin, {
+				instance: SEED.instances.sales,
+				hook: 'onReceived',
+				payload: {
+					chat: { chat_wid: '5521990000004@c.us' },
+					message: { message_body: 'Oi! Vocês entregam em Niterói?' },
+				},
 			});
-			const result = (await response.json()) as { delivered?: boolean };
 			return result.delivered ? true : undefined;
 		});
 		await page

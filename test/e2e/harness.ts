@@ -76,3 +76,16 @@ export async function eventually<T>(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Has the sandbox fire a CRONCRM webhook at the URL in an instance's slot (409 while it is empty). */
+export async function fireHook(
+	sandboxOrigin: string,
+	fire: { instance: string; hook: string; payload?: object },
+): Promise<{ delivered?: boolean; status?: number }> {
+	const response = await fetch(`${sandboxOrigin}/__sandbox/hooks/fire`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(fire),
+	});
+	return (await response.json()) as { delivered?: boolean; status?: number };
+}
