@@ -8,14 +8,14 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { listSearch } from '../CronCrm/methods/listSearch';
 import { locator, toProperty } from '../CronCrm/shared/fields';
 import { croncrmDownload, croncrmRequest } from '../CronCrm/transport';
 import { eventOf, eventOptions } from './events';
 import { chatList, filteredOut, type TriggerOptions } from './filters';
-import { hasMedia, hookOf, normalize } from './payload';
+import { hasMedia, hookOf, normalize, type NormalizedEvent } from './payload';
 import { sameSecret, SECRET_PARAM } from './secret';
 import {
 	isRegistered,
@@ -27,6 +27,71 @@ import {
 
 /** Larger bodies are refused: CRONCRM's events are small, files are fetched separately. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Download Media runs before CRONCRM gets its answer; if that takes long, CRONCRM may give up
+ * and post the event again, starting the workflow twice. So the file gets this long, in all;
+ * past it the workflow starts without it. An object so that tests can shorten it.
+ */
+export const MEDIA_LIMITS = { deadlineMs: 15_000 };
+
+interface MediaFile {
+	data: Buffer;
+	fileName?: string;
+	mimeType?: string;
+}
+
+/** The file of a received message: its URL from messages/get-file, then the file itself. */
+async function fetchMedia(ctx: IWebhookFunctions, event: NormalizedEvent): Promise<MediaFile> {
+	const file = await croncrmRequest(ctx, {
+		method: 'GET',
+		url: '/messages/get-file',
+		qs: { access_token: event.message_access_token },
+		extra: { timeout: MEDIA_LIMITS.deadlineMs },
+		// CRONCRM waits for this webhook's answer: one quick retry at most, no waiting out a 429.
+		retries: { transient: 1, rateLimit: 0 },
+	});
+	const url = typeof file.url === 'string' ? file.url : '';
+	if (!url) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'CRONCRM gave no file URL for this message (messages/get-file)',
+		);
+	}
+	const { data, mimeType } = await croncrmDownload(ctx, url, undefined, {
+		timeoutMs: MEDIA_LIMITS.deadlineMs,
+		retries: 1,
+	});
+	return {
+		data,
+		fileName: typeof file.filename === 'string' && file.filename ? file.filename : undefined,
+		mimeType: (typeof file.file_mimetype === 'string' && file.file_mimetype) || mimeType,
+	};
+}
+
+/**
+ * `work`, or an error once MEDIA_LIMITS.deadlineMs has passed. The transport's own retries may
+ * go on in the background; their result is then dropped.
+ */
+async function withinDeadline<T>(ctx: IWebhookFunctions, work: Promise<T>): Promise<T> {
+	const { deadlineMs } = MEDIA_LIMITS;
+	const timer = new AbortController();
+	const expired = sleep(deadlineMs, timer.signal).then(
+		() => {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The file took longer than ${deadlineMs / 1000} s to download: the workflow started without it, so that CRONCRM got its answer in time`,
+			);
+		},
+		// Cancelled: the work finished first.
+		() => undefined as never,
+	);
+	try {
+		return await Promise.race([work, expired]);
+	} finally {
+		timer.abort();
+	}
+}
 
 const instanceProperty: INodeProperties = toProperty(
 	locator('instance', 'access_token', {
@@ -275,24 +340,12 @@ export class CronCrmTrigger implements INodeType {
 		const item: INodeExecutionData = { json: { ...normalized, payload: body } };
 		if (options.downloadMedia && event.hook === 'onReceived' && hasMedia(normalized)) {
 			try {
-				const file = await croncrmRequest(this, {
-					method: 'GET',
-					url: '/messages/get-file',
-					qs: { access_token: normalized.message_access_token },
-				});
-				const url = typeof file.url === 'string' ? file.url : '';
-				if (!url) {
-					throw new NodeOperationError(
-						this.getNode(),
-						'CRONCRM gave no file URL for this message (messages/get-file)',
-					);
-				}
-				const { data, mimeType } = await croncrmDownload(this, url);
+				const file = await withinDeadline(this, fetchMedia(this, normalized));
 				item.binary = {
 					[options.binaryPropertyName || 'data']: await this.helpers.prepareBinaryData(
-						data,
-						typeof file.filename === 'string' && file.filename ? file.filename : undefined,
-						(typeof file.file_mimetype === 'string' && file.file_mimetype) || mimeType,
+						file.data,
+						file.fileName,
+						file.mimeType,
 					),
 				};
 			} catch (error) {

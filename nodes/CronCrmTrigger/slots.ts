@@ -174,43 +174,101 @@ export async function register(ctx: IHookFunctions, request: RegistrationRequest
 
 	const body: IDataObject = { access_token: request.instance };
 	for (const slot of slots) body[slot.apiName] = url;
-	await croncrmRequest(ctx, { method: 'PUT', url: '/instances/change', body });
-
-	const written = await findInstance(ctx, request.instance);
+	const written = await writeAndReadBack(ctx, request.instance, body).catch(
+		async (error: unknown) => {
+			await rollBack(ctx, own, request.instance, previous);
+			throw error;
+		},
+	);
 	const missing = slots.filter((slot) => !written || slotValue(written, slot) !== url);
 	if (missing.length > 0) {
-		await unregister(ctx);
+		let cleanup = 'Nothing was left changed.';
+		try {
+			await unregister(ctx);
+		} catch (error) {
+			cleanup = `Putting the slots back failed too: ${(error as Error).message}`;
+		}
 		throw new NodeOperationError(
 			node,
 			`CRONCRM did not keep the webhook URL in ${missing.map((slot) => slot.apiName).join(', ')} of instance "${instanceName}"`,
-			{
-				description:
-					'Read back with instances/find after instances/change. Nothing was left changed.',
-			},
+			{ description: `Read back with instances/find after instances/change. ${cleanup}` },
 		);
+	}
+}
+
+/** Writes the slots and reads them back; a failure of either is undone by the caller. */
+async function writeAndReadBack(
+	ctx: IHookFunctions,
+	instance: string,
+	body: IDataObject,
+): Promise<IDataObject | undefined> {
+	await croncrmRequest(ctx, { method: 'PUT', url: '/instances/change', body });
+	return await findInstance(ctx, instance);
+}
+
+/**
+ * After a failed write or read-back: puts back what the slots held, best effort. n8n does not
+ * save static data from a failed activation, so the record of the user's URLs would be lost.
+ * Written without reading first: the read may be what just failed, and `previous` is what the
+ * slots held a moment ago.
+ */
+async function rollBack(
+	ctx: IHookFunctions,
+	own: string,
+	instance: string,
+	previous: Record<string, string>,
+): Promise<void> {
+	try {
+		await croncrmRequest(ctx, {
+			method: 'PUT',
+			url: '/instances/change',
+			body: { access_token: instance, ...previous },
+		});
+		save(ctx, own, undefined);
+	} catch {
+		// The activation's own error is the one to show; the record stays for a deactivation.
 	}
 }
 
 /**
  * Puts back what the slots held before this node's registration, in the slots that still hold
- * its URL; a slot someone changed since is left alone.
+ * its URL; a slot someone changed since is left alone. Then reads the slots back: CRONCRM's
+ * auth/login says empty webhook fields leave a slot unchanged, and instances/change may do the
+ * same, which would leave n8n's URL in a slot that held nothing before.
  */
 export async function unregister(ctx: IHookFunctions): Promise<void> {
 	const own = ownUrl(ctx);
 	const registration = registrationsOf(staticData(ctx))[own];
 	if (!registration) return;
 	const instance = await findInstance(ctx, registration.instance);
-	if (instance) {
-		const body: IDataObject = { access_token: registration.instance };
-		for (const slot of WEBHOOK_SLOTS) {
-			if (!(slot.apiName in registration.previous)) continue;
-			if (withoutQuery(slotValue(instance, slot)) === own) {
-				body[slot.apiName] = registration.previous[slot.apiName];
-			}
-		}
-		if (Object.keys(body).length > 1) {
-			await croncrmRequest(ctx, { method: 'PUT', url: '/instances/change', body });
-		}
+	const holdsOwnUrl = (found: IDataObject | undefined, slot: WebhookSlot) =>
+		!!found && withoutQuery(slotValue(found, slot)) === own;
+	const restoring = WEBHOOK_SLOTS.filter(
+		(slot) => slot.apiName in registration.previous && holdsOwnUrl(instance, slot),
+	);
+	if (restoring.length === 0) {
+		save(ctx, own, undefined);
+		return;
 	}
+	const body: IDataObject = { access_token: registration.instance };
+	for (const slot of restoring) body[slot.apiName] = registration.previous[slot.apiName];
+	await croncrmRequest(ctx, { method: 'PUT', url: '/instances/change', body });
+	// Restored as far as CRONCRM lets us: a second deactivation would find nothing more to do.
 	save(ctx, own, undefined);
+
+	const after = await findInstance(ctx, registration.instance);
+	const stuck = restoring.filter((slot) => holdsOwnUrl(after, slot));
+	if (stuck.length > 0) {
+		const name = String(after?.name ?? instance?.name ?? registration.instance);
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`CRONCRM still sends events of instance "${name}" to this trigger: ${stuck
+				.map((slot) => `${slot.displayName} (${slot.apiName})`)
+				.join(', ')} kept the n8n URL after it was cleared`,
+			{
+				description:
+					'CRONCRM seems to treat an empty webhook URL in instances/change as "leave unchanged". The other slots were put back. Clear the slot in CRONCRM\'s UI (the instance\'s webhook settings), or set it to another URL; until then CRONCRM keeps posting these events to n8n.',
+			},
+		);
+	}
 }

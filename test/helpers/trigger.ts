@@ -67,8 +67,11 @@ export interface Trigger {
 export interface WebhookServer {
 	base: string;
 	addTrigger(sandbox: Sandbox, options: TriggerOptions): Trigger;
-	/** Files served on GET (path -> content), standing in for where CRONCRM keeps media. */
-	files: Map<string, { mimeType: string; data: Buffer }>;
+	/**
+	 * Files served on GET (path -> content), standing in for where CRONCRM keeps media; holdMs
+	 * delays the answer, like a slow file host.
+	 */
+	files: Map<string, { mimeType: string; data: Buffer; holdMs?: number }>;
 	/** Every response the server gave, for assertions on status codes. */
 	responses: Array<{ path: string; status: number; body: string }>;
 	reset(): void;
@@ -118,6 +121,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 		const raw = Buffer.concat(chunks);
 		const file = req.method === 'GET' ? files.get(url.pathname) : undefined;
 		if (file) {
+			if (file.holdMs) await new Promise((resolve) => setTimeout(resolve, file.holdMs));
 			res.writeHead(200, { 'Content-Type': file.mimeType, 'Content-Length': file.data.length });
 			return res.end(file.data);
 		}
@@ -328,4 +332,14 @@ export async function fire(
 		httpStatus: reply.status,
 		...((await reply.json()) as Record<string, unknown>),
 	} as never;
+}
+
+/** POST /__sandbox/instances/empty-means-unchanged: instances/change then ignores '' values. */
+export async function emptyMeansUnchanged(sandbox: Sandbox, enabled = true): Promise<void> {
+	const reply = await fetch(`${sandbox.origin}/__sandbox/instances/empty-means-unchanged`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ enabled }),
+	});
+	if (!reply.ok) throw new Error(`Sandbox refused the switch: HTTP ${reply.status}`);
 }

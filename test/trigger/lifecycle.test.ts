@@ -1,12 +1,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { RETRY_POLICY } from '../../nodes/CronCrm/transport';
 import { newInstance } from '../sandbox/handlers/instance';
+import type { Fault } from '../sandbox/server';
 import type { Row } from '../sandbox/state';
 import { useSandbox } from '../helpers/sandbox';
-import { fire, useWebhookServer, type Trigger } from '../helpers/trigger';
+import { emptyMeansUnchanged, fire, useWebhookServer, type Trigger } from '../helpers/trigger';
 
 const sandbox = useSandbox();
 const server = useWebhookServer();
+
+// The transport's retries of failed reads, without the real backoff's seconds.
+const defaultBackoff = RETRY_POLICY.backoffMs;
+beforeAll(() => (RETRY_POLICY.backoffMs = 5));
+afterAll(() => (RETRY_POLICY.backoffMs = defaultBackoff));
 
 const SLOTS = [
 	'message',
@@ -88,10 +95,54 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		expect(await t.activate()).toBe(false);
 		expect(sandbox.current.requests.map((r) => r.method)).toEqual(['GET']);
 
+		sandbox.current.requests.length = 0;
 		await t.deactivate();
 		expect(Object.values(slotsOf(instance)).every((url) => url === '')).toBe(true);
+		// Read, put back, read back to check that CRONCRM did clear the slots.
+		expect(sandbox.current.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /instances/find',
+			'PUT /instances/change',
+			'GET /instances/find',
+		]);
+		expect(sandbox.current.requests[1].body).toEqual({
+			access_token: token,
+			webhookMessage: '',
+			webhookStateChanged: '',
+		});
 		expect(registrationOf(t)).toBeUndefined();
 		expect(await t.checkExists()).toBe(false);
+	});
+
+	it('if CRONCRM keeps a slot that was sent empty, deactivation puts the other slots back and fails naming the slot', async () => {
+		const user = 'https://erp.example.com/croncrm/calls';
+		const instance = seedInstance({ incomingCall: user });
+		const t = trigger(instance.access_token as string, ['onReceived', 'IncomingCall']);
+		await t.activate();
+		const registered = registrationOf(t)!.url as string;
+		// As auth/login's description says of its webhook fields: empty means "leave unchanged".
+		await emptyMeansUnchanged(sandbox.current);
+		sandbox.current.requests.length = 0;
+
+		const error = await t.deactivate().catch((e: Error) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toBe(
+			'CRONCRM still sends events of instance "Vendas" to this trigger: Message Webhook URL (webhookMessage) kept the n8n URL after it was cleared',
+		);
+		expect((error as { description?: string }).description).toContain(
+			"Clear the slot in CRONCRM's UI",
+		);
+		expect((error as Error).message).not.toContain(registered.split('=')[1]);
+		// The slot with something to put back was put back; only the emptied one stayed.
+		expect(slotsOf(instance)).toMatchObject({ message: registered, incomingCall: user });
+		expect(sandbox.current.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /instances/find',
+			'PUT /instances/change',
+			'GET /instances/find',
+		]);
+		expect(registrationOf(t)).toBeUndefined();
+		// Its secret is forgotten: what CRONCRM still posts starts nothing.
+		expect((await fire(sandbox.current, 'Vendas', 'onReceived')).status).toBe(401);
+		expect(t.executions).toHaveLength(0);
 	});
 
 	it('a URL the user had in a slot is kept in static data and put back on deactivation', async () => {
@@ -272,6 +323,48 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		expect(slotsOf(instance)).toEqual(snapshot);
 		expect(registrationOf(t)).toBeUndefined();
 	});
+
+	it.each<[string, (route: string, written: boolean) => Fault | undefined]>([
+		[
+			'the read-back after the write fails',
+			// Every attempt of the read-back (the transport retries GETs) gets a 500.
+			(route, written) =>
+				written && route === 'GET /instances/find' ? { kind: '500' } : undefined,
+		],
+		[
+			'the write is processed but its reply fails',
+			(route, written) =>
+				!written && route === 'PUT /instances/change' ? { kind: '500', when: 'after' } : undefined,
+		],
+	])(
+		"if %s, activation puts the user's URL back and fails with the original error",
+		async (_label, fault) => {
+			const user = 'https://erp.example.com/m';
+			const instance = seedInstance({ message: user });
+			const snapshot = slotsOf(instance);
+			const token = instance.access_token as string;
+			let written = false;
+			sandbox.current.faults = ({ route }) => {
+				const planned = fault(route, written);
+				if (route === 'PUT /instances/change') written = true;
+				return planned;
+			};
+			const t = trigger(token, ['onReceived']);
+			await expect(t.activate()).rejects.toThrow('CRONCRM: Erro interno.');
+			sandbox.current.faults = undefined;
+
+			expect(slotsOf(instance)).toEqual(snapshot);
+			const writes = sandbox.current.requests.filter((r) => r.method === 'PUT');
+			expect(writes.map((r) => r.body)).toEqual([
+				{
+					access_token: token,
+					webhookMessage: expect.stringMatching(new RegExp(`^${t.url()}\\?croncrm_secret=`)),
+				},
+				{ access_token: token, webhookMessage: user },
+			]);
+			expect(registrationOf(t)).toBeUndefined();
+		},
+	);
 
 	it('the sandbox fires into the registered slot, and answers 409 once the slot is empty again', async () => {
 		const instance = seedInstance();

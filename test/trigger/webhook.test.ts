@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_BODY_BYTES } from '../../nodes/CronCrmTrigger/CronCrmTrigger.node';
+import { MAX_BODY_BYTES, MEDIA_LIMITS } from '../../nodes/CronCrmTrigger/CronCrmTrigger.node';
 import { newInstance } from '../sandbox/handlers/instance';
 import type { Row } from '../sandbox/state';
 import { useSandbox } from '../helpers/sandbox';
@@ -378,5 +378,44 @@ describe('CRONCRM Trigger: Download Media', () => {
 		const item = trigger.executions[0].items[0];
 		expect(item.binary).toBeUndefined();
 		expect(item.json.media_error).toMatch(/^CRONCRM: Esta mensagem não possui arquivo/);
+	});
+
+	it('a slow file host does not hold up the answer to CRONCRM: past the deadline the workflow starts with media_error', async () => {
+		const deadline = MEDIA_LIMITS.deadlineMs;
+		MEDIA_LIMITS.deadlineMs = 300;
+		try {
+			const { trigger } = await activeTrigger(['onReceived'], { downloadMedia: true });
+			server.current.files.set('/files/slow.png', {
+				mimeType: 'image/png',
+				data: image,
+				holdMs: 1500,
+			});
+			const started = Date.now();
+			const delivery = await fire(sandbox.current, 'Vendas', 'onReceived', {
+				message: {
+					message_type: 'image',
+					file_url: `${server.current.base}/files/slow.png`,
+					message_filename: 'slow.png',
+				},
+			});
+			// CRONCRM got its 200 well before the file host answered.
+			expect(delivery).toMatchObject({ status: 200, delivered: true });
+			expect(Date.now() - started).toBeLessThan(1200);
+			const item = trigger.executions[0].items[0];
+			expect(item.binary).toBeUndefined();
+			expect(item.json).toMatchObject({
+				event: 'onReceived',
+				message_type: 'image',
+				media_error:
+					'The file took longer than 0.3 s to download: the workflow started without it, so that CRONCRM got its answer in time',
+			});
+			// The abandoned download finishes in the background and changes nothing.
+			const served = () => server.current.responses.some((r) => r.path === '/files/slow.png');
+			while (!served()) await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(trigger.executions).toHaveLength(1);
+			expect(trigger.executions[0].items[0].binary).toBeUndefined();
+		} finally {
+			MEDIA_LIMITS.deadlineMs = deadline;
+		}
 	});
 });

@@ -67,6 +67,8 @@ export interface CronCrmRequest {
 	headers?: IDataObject;
 	/** Extra options from n8n's "Request Options" (timeout, proxy...). */
 	extra?: Partial<IHttpRequestOptions>;
+	/** Fewer retries than RETRY_POLICY, for callers with a deadline (the trigger's reply). */
+	retries?: { transient?: number; rateLimit?: number };
 }
 
 /** The account's base URL and its shared limiter, from the node's credentials. */
@@ -126,6 +128,8 @@ export async function croncrmRequest(
 	const node = ctx.getNode();
 	let rateLimitRetries = 0;
 	let transientRetries = 0;
+	const maxTransient = request.retries?.transient ?? RETRY_POLICY.transientRetries;
+	const maxRateLimit = request.retries?.rateLimit ?? RETRY_POLICY.rateLimitRetries;
 
 	for (;;) {
 		const release = await limiter.acquire();
@@ -139,7 +143,7 @@ export async function croncrmRequest(
 			release();
 			const code = networkErrorCode(error);
 			const safeToResend = method === 'GET' || (code !== undefined && NEVER_SENT_CODES.has(code));
-			if (safeToResend && transientRetries < RETRY_POLICY.transientRetries) {
+			if (safeToResend && transientRetries < maxTransient) {
 				await sleep(RETRY_POLICY.backoffMs * 2 ** transientRetries++);
 				continue;
 			}
@@ -167,17 +171,17 @@ export async function croncrmRequest(
 				retryAfterMs(headers) ??
 					Math.min(limiter.nextFreeSlotAt(), Date.now() + limiter.windowMs + limiter.marginMs),
 			);
-			if (rateLimitRetries++ < RETRY_POLICY.rateLimitRetries) continue;
+			if (rateLimitRetries++ < maxRateLimit) continue;
 			throw new NodeApiError(node, safeBody(body), {
 				itemIndex,
 				httpCode: '429',
-				message: `CRONCRM rate limit: still rejected after ${RETRY_POLICY.rateLimitRetries} retries on ${where}`,
+				message: `CRONCRM rate limit: still rejected after ${maxRateLimit} retries on ${where}`,
 				description: `CRONCRM allows ${limiter.limit} requests per ${limiter.windowMs / 1000} s per API key. Another client seems to be using this key: lower "Requests per Window" in the credentials so the processes sharing it stay under the limit together.`,
 			});
 		}
 
 		const transient = statusCode >= 500 || (body === undefined && statusCode < 400);
-		if (transient && method === 'GET' && transientRetries < RETRY_POLICY.transientRetries) {
+		if (transient && method === 'GET' && transientRetries < maxTransient) {
 			await sleep(RETRY_POLICY.backoffMs * 2 ** transientRetries++);
 			continue;
 		}

@@ -1,7 +1,7 @@
 import type { ControlHandler, HandlerResult } from '../server';
 import type { Row, SandboxState } from '../state';
 import { byToken, chatOf, fail } from './common';
-import { instanceOf, SLOT_FIELDS } from './instance';
+import { instanceOf, setEmptyMeansUnchanged, SLOT_FIELDS } from './instance';
 import { chatSummary, messageView, receiveMessage } from './message';
 
 /**
@@ -168,6 +168,15 @@ async function post(url: string, body: Json): Promise<{ status: number; response
 }
 
 export const hookControlRoutes: Record<string, ControlHandler> = {
+	/**
+	 * { enabled?: boolean (default true) }: from now until the next reset, instances/change leaves a
+	 * slot unchanged when given '' (as auth/login's description says of its webhook fields).
+	 */
+	'POST /instances/empty-means-unchanged': (sandbox, body): HandlerResult => {
+		const enabled = body.enabled !== false;
+		setEmptyMeansUnchanged(sandbox.state, enabled);
+		return { body: { success: true, emptyMeansUnchanged: enabled } };
+	},
 	/**
 	 * Plays one CRONCRM event: { instance: access_token or name, hook, payload? } posts the hook's
 	 * body (payload merged over a realistic default) to the URL in the matching slot.

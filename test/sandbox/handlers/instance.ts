@@ -1,5 +1,5 @@
 import type { HandlerResult, RouteTable } from '../server';
-import { newToken, page, phpDate, type Row } from '../state';
+import { newToken, page, phpDate, type Row, type SandboxState } from '../state';
 import { byToken, byTokenOrName, fail, notFound, ok, removeByToken } from './common';
 
 /**
@@ -30,11 +30,24 @@ function badSlot(body: Record<string, unknown>): HandlerResult | undefined {
 	return undefined;
 }
 
+/**
+ * Accounts (sandbox states) whose instances/change treats '' as "leave unchanged". The collection
+ * says so of auth/login's webhook fields and is silent about instances/change, so both readings
+ * are playable. Keyed by the state object, so a sandbox reset turns it off.
+ */
+const emptyMeansUnchanged = new WeakSet<SandboxState>();
+
+export function setEmptyMeansUnchanged(state: SandboxState, enabled: boolean) {
+	if (enabled) emptyMeansUnchanged.add(state);
+	else emptyMeansUnchanged.delete(state);
+}
+
 /** Copies the slot fields present in the body; '' empties a slot, absent fields leave it. */
-function applySlots(instance: Row, body: Record<string, unknown>) {
+function applySlots(instance: Row, body: Record<string, unknown>, keepOnEmpty = false) {
 	const webhooks = instance.webhooks as Record<string, string>;
 	for (const [field, key] of Object.entries(SLOT_FIELDS)) {
-		if (body[field] !== undefined) webhooks[key] = String(body[field]);
+		if (body[field] === undefined || (keepOnEmpty && body[field] === '')) continue;
+		webhooks[key] = String(body[field]);
 	}
 }
 
@@ -84,7 +97,7 @@ export const instanceRoutes: RouteTable = {
 			const invalid = badSlot(body);
 			if (invalid) return invalid;
 			if (body.name !== undefined && body.name !== '') instance.name = body.name;
-			applySlots(instance, body);
+			applySlots(instance, body, emptyMeansUnchanged.has(state));
 			instance.modified = phpDate();
 			return ok('Instancia alterada com sucesso.', { instance });
 		},
