@@ -270,4 +270,42 @@ describe('sandbox: instances/change on the slots', () => {
 			['/instances/find', { page: '1', name: 'Loja 05' }],
 		]);
 	});
+
+	it('Update: Clear Fields empties the chosen webhook slots (sent as ""), other slots keep theirs', async () => {
+		const [instance] = await createInstances('Vendas');
+		instance.webhooks = {
+			...(instance.webhooks as object),
+			message: 'https://old.example.com/m',
+			qrcode: 'https://old.example.com/q',
+		};
+		const token = instance.access_token as string;
+		const result = await runCronCrm(sandbox.current, {
+			parameters: {
+				resource: 'instance',
+				operation: 'update',
+				instance: { __rl: true, mode: 'id', value: token },
+				clearFields: ['webhookMessage'],
+			},
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].body).toEqual({ access_token: token, webhookMessage: '' });
+		expect(instance.webhooks).toMatchObject({ message: '', qrcode: 'https://old.example.com/q' });
+	});
+
+	it('Update: a slot both given a URL and chosen in Clear Fields stops the item', async () => {
+		const [instance] = await createInstances('Vendas');
+		const result = await runCronCrm(sandbox.current, {
+			parameters: {
+				resource: 'instance',
+				operation: 'update',
+				instance: { __rl: true, mode: 'id', value: instance.access_token },
+				additionalFields: { webhookMessage: 'https://new.example.com/m' },
+				clearFields: ['webhookMessage'],
+			},
+		});
+		expect(result.requests).toHaveLength(0);
+		expect(result.error?.message).toBe(
+			'Message Webhook URL: both given a value and chosen in Clear Fields (item 0)',
+		);
+	});
 });

@@ -28,6 +28,11 @@ export interface OperationSpec {
 	deliverImmediately?: boolean;
 	/** Offers to download the file the reply points to into a binary property. */
 	download?: DownloadSpec;
+	/**
+	 * Optional fields the user may explicitly empty (sent as ""). Empty fields are otherwise
+	 * never sent, so clearing needs its own choice, e.g. emptying an instance's webhook slot.
+	 */
+	clearable?: FieldSpec[];
 }
 
 export interface DownloadSpec {
@@ -127,6 +132,18 @@ function operationProperties(resource: string, spec: OperationSpec): INodeProper
 			default: {},
 			displayOptions,
 			options: spec.optional.map((field) => toProperty({ ...field, required: false }, location)),
+		});
+	}
+
+	if (spec.clearable?.length) {
+		properties.push({
+			displayName: 'Clear Fields',
+			name: 'clearFields',
+			type: 'multiOptions',
+			default: [],
+			displayOptions,
+			options: spec.clearable.map((field) => ({ name: field.displayName, value: field.apiName })),
+			description: 'Fields to empty in CRONCRM (sent as an empty value)',
 		});
 	}
 

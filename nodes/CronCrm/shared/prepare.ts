@@ -127,6 +127,19 @@ export function prepareRequest(spec: OperationSpec) {
 			}
 		}
 
+		for (const field of (spec.clearable ?? []).filter((f) =>
+			(this.getNodeParameter('clearFields', []) as string[]).includes(f.apiName),
+		)) {
+			if (target[field.apiName] !== undefined) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`${field.displayName}: both given a value and chosen in Clear Fields (item ${itemIndex})`,
+					{ itemIndex, description: 'Set a value or clear the field, not both. Nothing was sent.' },
+				);
+			}
+			target[field.apiName] = '';
+		}
+
 		if (location === 'body') requestOptions.body = target;
 		else requestOptions.qs = target;
 

@@ -60,6 +60,7 @@ export const instanceResource: ResourceSpec = {
 			path: '/instances/change',
 			fields: [instance()],
 			optional: [name(), ...webhookSlotFields()],
+			clearable: webhookSlotFields(),
 		},
 		{
 			value: 'delete',
