@@ -343,3 +343,16 @@ export async function emptyMeansUnchanged(sandbox: Sandbox, enabled = true): Pro
 	});
 	if (!reply.ok) throw new Error(`Sandbox refused the switch: HTTP ${reply.status}`);
 }
+
+/** The nine hooks CRONCRM posts, spelled as its collection does (the trigger's events). */
+export const ALL_HOOKS = [
+	'onReceived',
+	'onSender',
+	'onAck',
+	'IncomingCall',
+	'onStateChanged',
+	'onQrcode',
+	'onLiveLocation',
+	'onParticipantsChanged',
+	'onAddedToGroup',
+];

@@ -1,18 +1,11 @@
 import { runCronCrm } from '../helpers/engine';
 import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
+import { emptyWebhooks } from '../sandbox/handlers/instance';
 
 const sandbox = useSandbox();
 
-const EMPTY_SLOTS = {
-	message: '',
-	incomingCall: '',
-	stateChanged: '',
-	qrcode: '',
-	liveLocation: '',
-	participantsChanged: '',
-	addedToGroup: '',
-};
+const EMPTY_SLOTS = emptyWebhooks();
 
 async function createInstances(...names: string[]) {
 	for (const name of names) {

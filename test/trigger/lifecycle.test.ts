@@ -5,7 +5,13 @@ import { newInstance } from '../sandbox/handlers/instance';
 import type { Fault } from '../sandbox/server';
 import type { Row } from '../sandbox/state';
 import { useSandbox } from '../helpers/sandbox';
-import { emptyMeansUnchanged, fire, useWebhookServer, type Trigger } from '../helpers/trigger';
+import {
+	ALL_HOOKS,
+	emptyMeansUnchanged,
+	fire,
+	useWebhookServer,
+	type Trigger,
+} from '../helpers/trigger';
 
 const sandbox = useSandbox();
 const server = useWebhookServer();
@@ -390,17 +396,7 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 			SLOTS.map((slot, i) => [slot, i % 2 ? `https://erp.example.com/${slot}` : '']),
 		);
 		const instance = seedInstance(before);
-		const t = trigger(instance.access_token as string, [
-			'onReceived',
-			'onSender',
-			'onAck',
-			'IncomingCall',
-			'onStateChanged',
-			'onQrcode',
-			'onLiveLocation',
-			'onParticipantsChanged',
-			'onAddedToGroup',
-		]);
+		const t = trigger(instance.access_token as string, ALL_HOOKS);
 		await t.activate();
 		expect(new Set(Object.values(slotsOf(instance)))).toEqual(new Set([registrationOf(t)!.url]));
 		await t.deactivate();

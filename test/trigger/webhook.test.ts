@@ -4,22 +4,12 @@ import { MAX_BODY_BYTES, MEDIA_LIMITS } from '../../nodes/CronCrmTrigger/CronCrm
 import { newInstance } from '../sandbox/handlers/instance';
 import type { Row } from '../sandbox/state';
 import { useSandbox } from '../helpers/sandbox';
-import { fire, useWebhookServer, type Trigger } from '../helpers/trigger';
+import { ALL_HOOKS, fire, useWebhookServer, type Trigger } from '../helpers/trigger';
 
 const sandbox = useSandbox();
 const server = useWebhookServer();
 
-const HOOKS = [
-	'onReceived',
-	'onSender',
-	'onAck',
-	'IncomingCall',
-	'onStateChanged',
-	'onQrcode',
-	'onLiveLocation',
-	'onParticipantsChanged',
-	'onAddedToGroup',
-];
+const HOOKS = ALL_HOOKS;
 
 /** An instance with a trigger active on it; returns both and the registered URL. */
 async function activeTrigger(events: string[], options: IDataObject = {}) {

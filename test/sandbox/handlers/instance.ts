@@ -56,6 +56,11 @@ export function instanceOf(rows: Row[], tokenOrName: unknown): Row | undefined {
 	return byToken(rows, tokenOrName) ?? rows.find((row) => row.name === tokenOrName);
 }
 
+/** An instance's seven slots, all empty. */
+export function emptyWebhooks(): Record<string, string> {
+	return Object.fromEntries(Object.values(SLOT_FIELDS).map((key) => [key, '']));
+}
+
 export function newInstance(name: string, index: number): Row {
 	return {
 		name,
@@ -65,7 +70,7 @@ export function newInstance(name: string, index: number): Row {
 		// Each sandbox instance is "connected" to its own made-up Brazilian mobile number.
 		phone_wid: `55219${String(80000000 + index).padStart(8, '0')}@c.us`,
 		api_enable: true,
-		webhooks: Object.fromEntries(Object.values(SLOT_FIELDS).map((key) => [key, ''])),
+		webhooks: emptyWebhooks(),
 		api_key: newToken(),
 		access_token: newToken(),
 	};

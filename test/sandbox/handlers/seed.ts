@@ -1,5 +1,6 @@
 import type { ControlHandler, Sandbox } from '../server';
 import { phpDate, type Row } from '../state';
+import { emptyWebhooks } from './instance';
 
 /**
  * Demo records for the dev environment and the end-to-end tests. Access tokens are fixed, so
@@ -64,18 +65,6 @@ export function seedPhone(index: number) {
 
 function dates() {
 	return { created: phpDate(), modified: phpDate() };
-}
-
-function emptyWebhooks() {
-	return {
-		message: '',
-		incomingCall: '',
-		stateChanged: '',
-		qrcode: '',
-		liveLocation: '',
-		participantsChanged: '',
-		addedToGroup: '',
-	};
 }
 
 function instance(name: string, accessToken: string, phone: string): Row {
