@@ -36,8 +36,10 @@ async function main() {
 		await stack.stop();
 		process.exit(0);
 	};
-	process.on('SIGINT', () => void stop());
-	process.on('SIGTERM', () => void stop());
+	// SIGHUP: the terminal was closed. Without a handler this process dies and n8n, detached in
+	// its own process group, would be left running with nobody reading its output.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+		process.on(signal, () => void stop());
 
 	const line = '-'.repeat(72);
 	console.log(`

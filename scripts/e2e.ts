@@ -30,6 +30,14 @@ async function main() {
 	let stack: Stack | undefined;
 	const results: TestResult[] = [];
 	let exitCode = 0;
+	// Interrupted (Ctrl-C without --keep, terminal closed, CI stopping): n8n runs detached, so
+	// stop it before leaving.
+	for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+		process.once(
+			signal,
+			() => void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1)),
+		);
+	}
 	try {
 		const [startedStack, chromium] = await Promise.all([
 			startStack({

@@ -246,13 +246,22 @@ export function readExampleWorkflows(): Array<ExampleWorkflow & { file: string }
 }
 
 /** Points every CRONCRM credential reference at the given credential. */
-export function withCredential<T extends { nodes: Array<Record<string, unknown>> }>(
+/** An example as it is imported: this stack's credential, and its n8n URL in the notes. */
+export function forThisStack<T extends { nodes: Array<Record<string, unknown>> }>(
 	workflow: T,
 	credentialId: string,
+	n8nUrl: string,
 ): T {
-	const text = JSON.stringify(workflow).split(CREDENTIAL_PLACEHOLDER).join(credentialId);
+	const text = JSON.stringify(workflow)
+		.split(CREDENTIAL_PLACEHOLDER)
+		.join(credentialId)
+		.split(EXAMPLES_N8N_URL)
+		.join(n8nUrl);
 	return JSON.parse(text) as T;
 }
+
+/** The n8n URL the examples' notes are written for (npm run dev's default). */
+const EXAMPLES_N8N_URL = 'http://localhost:5678';
 
 export async function startStack(options: StackOptions): Promise<Stack> {
 	const timings: Record<string, number> = {};
@@ -320,7 +329,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 					workflows.push({ id: found.id, name: found.name, file: example.file });
 					continue;
 				}
-				const { file, ...definition } = withCredential(example, credentialId);
+				const { file, ...definition } = forThisStack(example, credentialId, n8nUrl);
 				const created = await n8n.createWorkflow(definition);
 				workflows.push({ id: created.id, name: example.name, file });
 			}

@@ -9,6 +9,8 @@ import { readReachedEndpoints } from './endpointLog';
  * collection's own method and path (trailing slash included).
  */
 export default function globalTeardown() {
+	const testTmp = process.env.CRONCRM_TEST_TMP;
+	if (testTmp) rmSync(testTmp, { recursive: true, force: true });
 	const dir = process.env.CRONCRM_ENDPOINT_LOG;
 	if (!dir) return;
 	const reached = readReachedEndpoints(dir);

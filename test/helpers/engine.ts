@@ -3,11 +3,18 @@
  * workflow "Input → CRONCRM" against the sandbox over HTTP. Only the parts n8n's server would
  * provide (credential storage, node type registry) are supplied here.
  */
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'croncrm-n8n-'));
+if (!process.env.N8N_USER_FOLDER) {
+	// n8n-core writes its settings file here; the folder goes when this process ends.
+	// Under jest, inside the run's folder, which the global teardown removes.
+	const parent = process.env.CRONCRM_TEST_TMP ?? tmpdir();
+	const userFolder = mkdtempSync(join(parent, 'croncrm-n8n-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+	process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
+}
 
 import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {

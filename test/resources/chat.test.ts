@@ -235,7 +235,7 @@ describe('Chat (chats/*)', () => {
 		});
 		expect(result.requests).toHaveLength(1);
 		expect(result.requests[0].status).toBe(404);
-		expect(result.error).toBeDefined();
+		expect(result.error?.message).toMatch(/^CRONCRM: Etapa .*não encontrad/);
 		expect(chatRow(ANA)?.funnel_step_access_token).toBeNull();
 	});
 
@@ -320,7 +320,7 @@ describe('Chat (chats/*)', () => {
 	it('Set Waiting for Agent: a chat that does not exist is refused (the method creates none)', async () => {
 		const result = await chat('setWaitingHumanCare', { chatId: ANA });
 		expect(result.requests[0].status).toBe(404);
-		expect(result.error).toBeDefined();
+		expect(result.error?.message).toBe('CRONCRM: Conversa não encontrado(a). (Conversa not found)');
 		expect(sandbox.current.state.chats).toHaveLength(0);
 	});
 

@@ -12,7 +12,18 @@ function argument(name: string): string | undefined {
 	return index >= 0 ? process.argv[index + 1] : process.env[`SANDBOX_${name.toUpperCase()}`];
 }
 
+const HELP = `npm run sandbox -- [--port 5690] [--host 127.0.0.1] [--limit 50] [--window-ms 10000] [--seed]
+
+Starts a fake CRONCRM API on http://<host>:<port>/api/v2 (API key ${DEFAULT_API_KEY}).
+  --seed        fill it with the demo account (also: POST /__sandbox/seed)
+  --limit, --window-ms   the rate limit: requests per sliding window per API key
+Inspect it under /__sandbox/: GET requests, GET state, POST reset, POST hooks/fire.`;
+
 async function main() {
+	if (process.argv.includes('--help') || process.argv.includes('-h')) {
+		console.log(HELP);
+		return;
+	}
 	const sandbox = await createSandbox({
 		port: Number(argument('port') ?? 5690),
 		host: argument('host') ?? '127.0.0.1',
