@@ -85,6 +85,25 @@ describe('SlidingWindowLimiter', () => {
 		expect(order).toEqual([0, 1, 2, 3, 4, 5, 6]);
 	});
 
+	it('does not wait forever when the clock ticks while it decides (regression)', async () => {
+		// Two slots end at t0. The third caller looks just before they leave the window (t0+3.9)
+		// and every later reading of the clock is past it (t0+10): deciding "full, nothing frees
+		// up" from two different clock readings used to leave it waiting for a release forever.
+		const t0 = 1_000_000;
+		const readings = [t0, t0, t0, t0, t0 + 3.9];
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => readings.shift() ?? t0 + 10);
+		try {
+			const limiter = new SlidingWindowLimiter(2, 4);
+			const releases = await Promise.all([limiter.acquire(), limiter.acquire()]);
+			releases.forEach((release) => release());
+			const third = limiter.acquire().then(() => 'served');
+			const stuck = new Promise((resolve) => setTimeout(() => resolve('stuck'), 1000));
+			expect(await Promise.race([third, stuck])).toBe('served');
+		} finally {
+			clock.mockRestore();
+		}
+	});
+
 	it('reuses a slot only a full window after its request ended', async () => {
 		const limit = 3;
 		const windowMs = 60;

@@ -63,8 +63,8 @@ export class SlidingWindowLimiter {
 	 * When the next slot frees up: a window after the earliest request that ended inside the
 	 * current window; Infinity while none has (all in flight, or none sent).
 	 */
-	nextFreeSlotAt(): number {
-		const horizon = this.horizon(Date.now());
+	nextFreeSlotAt(now = Date.now()): number {
+		const horizon = this.horizon(now);
 		let earliest = Infinity;
 		for (const slot of this.slots) {
 			if (slot.endedAt > horizon) earliest = Math.min(earliest, slot.endedAt);
@@ -103,7 +103,10 @@ export class SlidingWindowLimiter {
 			}
 			this.prune(now);
 			if (this.slots.length < this.limit) return this.take();
-			const freeAt = this.nextFreeSlotAt();
+			// The same `now` as the pruning: with a later clock, slots that just left the window
+			// would count neither as taken nor as freeing up, and this caller would wait for a
+			// release that never comes.
+			const freeAt = this.nextFreeSlotAt(now);
 			if (freeAt === Infinity) {
 				// Every slot is in flight: wait until one of them ends.
 				await new Promise<void>((resolve) => (this.onRelease = resolve));
