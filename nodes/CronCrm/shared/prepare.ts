@@ -127,9 +127,10 @@ export function prepareRequest(spec: OperationSpec) {
 			}
 		}
 
-		for (const field of (spec.clearable ?? []).filter((f) =>
-			(this.getNodeParameter('clearFields', []) as string[]).includes(f.apiName),
-		)) {
+		const toClear = spec.clearable?.length
+			? (this.getNodeParameter('clearFields', []) as string[])
+			: [];
+		for (const field of (spec.clearable ?? []).filter((f) => toClear.includes(f.apiName))) {
 			if (target[field.apiName] !== undefined) {
 				throw new NodeOperationError(
 					this.getNode(),

@@ -17,6 +17,9 @@ const name = (overrides: Partial<FieldSpec> = {}) =>
  * its own seven webhook URLs. The CRONCRM Trigger sets those URLs itself; these operations are
  * for managing instances by hand.
  */
+/** The seven webhook URL fields, shared by Create and Update (set and clear). */
+const slotFields = webhookSlotFields();
+
 export const instanceResource: ResourceSpec = {
 	value: 'instance',
 	name: 'Instance',
@@ -31,7 +34,7 @@ export const instanceResource: ResourceSpec = {
 			method: 'POST',
 			path: '/instances/create',
 			fields: [name({ required: true })],
-			optional: webhookSlotFields(),
+			optional: slotFields,
 		},
 		{
 			value: 'getMany',
@@ -59,8 +62,8 @@ export const instanceResource: ResourceSpec = {
 			method: 'PUT',
 			path: '/instances/change',
 			fields: [instance()],
-			optional: [name(), ...webhookSlotFields()],
-			clearable: webhookSlotFields(),
+			optional: [name(), ...slotFields],
+			clearable: slotFields,
 		},
 		{
 			value: 'delete',
