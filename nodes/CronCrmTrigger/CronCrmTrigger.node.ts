@@ -13,17 +13,11 @@ import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 import { listSearch } from '../CronCrm/methods/listSearch';
 import { locator, toProperty } from '../CronCrm/shared/fields';
 import { croncrmDownload, croncrmRequest } from '../CronCrm/transport';
-import { eventOf, eventOptions } from './events';
+import { eventOf, eventOptions, EVENTS } from './events';
 import { chatList, filteredOut, type TriggerOptions } from './filters';
 import { hasMedia, hookOf, normalize, type NormalizedEvent } from './payload';
-import { sameSecret, SECRET_PARAM } from './secret';
-import {
-	isRegistered,
-	register,
-	registrationsOf,
-	unregister,
-	type RegistrationRequest,
-} from './slots';
+import { expectedSecret, isRegistered, register, unregister, type RegistrationRequest } from './slots';
+import { sameSecret, SECRET_PARAM } from './triggerUrl';
 
 /** Larger bodies are refused: CRONCRM's events are small, files are fetched separately. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -113,12 +107,19 @@ const ACK_LEVELS: Array<[string, string]> = [
 	['Waiting to Send (0)', '0'],
 ];
 
+function instanceOf(ctx: IHookFunctions): string {
+	return String(ctx.getNodeParameter('instance', '', { extractValue: true }) ?? '').trim();
+}
+
 function requestOf(ctx: IHookFunctions): RegistrationRequest {
-	const instance = String(
-		ctx.getNodeParameter('instance', '', { extractValue: true }) ?? '',
-	).trim();
+	const instance = instanceOf(ctx);
 	if (instance === '') throw new NodeOperationError(ctx.getNode(), 'Choose an instance');
 	const options = ctx.getNodeParameter('options', {}) as TriggerOptions;
+	try {
+		chatList(options.onlyChats);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), `Only These Chats: ${(error as Error).message}`);
+	}
 	return {
 		instance,
 		hooks: ctx.getNodeParameter('events', []) as string[],
@@ -190,8 +191,7 @@ export class CronCrmTrigger implements INodeType {
 		],
 		properties: [
 			{
-				displayName:
-					'An instance sends each kind of event to one URL. To handle several events, use one trigger with several events and a Switch node on the "event" field.',
+				displayName: `An instance sends each kind of event to one URL. To handle several events, use one trigger with several events and a Switch node on the "event" field of the output. Its values: ${EVENTS.map((event) => event.hook).join(', ')}.`,
 				name: 'oneUrlNotice',
 				type: 'notice',
 				default: '',
@@ -284,21 +284,11 @@ export class CronCrmTrigger implements INodeType {
 				return await isRegistered(this, requestOf(this));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const request = requestOf(this);
-				const options = this.getNodeParameter('options', {}) as TriggerOptions;
-				try {
-					chatList(options.onlyChats);
-				} catch (error) {
-					throw new NodeOperationError(
-						this.getNode(),
-						`Only These Chats: ${(error as Error).message}`,
-					);
-				}
-				await register(this, request);
+				await register(this, requestOf(this));
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				await unregister(this);
+				await unregister(this, instanceOf(this));
 				return true;
 			},
 		},
@@ -313,9 +303,9 @@ export class CronCrmTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		};
 
-		const registrations = Object.values(registrationsOf(this.getWorkflowStaticData('node')));
+		// Recomputed from the credential for every call, never read from activation's state.
 		const given = this.getQueryData()[SECRET_PARAM as keyof object];
-		if (!registrations.some((registration) => sameSecret(given, registration.secret))) {
+		if (!sameSecret(given, await expectedSecret(this))) {
 			return refuse(401, 'Missing or wrong secret: this URL is registered by the CRONCRM Trigger');
 		}
 
@@ -353,6 +343,10 @@ export class CronCrmTrigger implements INodeType {
 				item.json.media_error = (error as Error).message;
 			}
 		}
-		return { workflowData: [[item]] };
+		// Answered here: with workflowData, n8n would otherwise send its default response data
+		// (the literal "firstEntryJson"). n8n still starts the workflow after noWebhookResponse.
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end(JSON.stringify({ success: true, started: true }));
+		return { noWebhookResponse: true, workflowData: [[item]] };
 	}
 }

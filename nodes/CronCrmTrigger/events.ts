@@ -57,6 +57,8 @@ export function eventOptions(): INodePropertyOptions[] {
 	return EVENTS.map((event) => ({
 		name: event.name,
 		value: event.hook,
+		// The nodes panel lists a trigger's events as actions; without this it writes "On qr code".
+		action: `On ${event.name}`,
 		description: `${event.description} (${event.hook}, ${event.slot.apiName})`,
 	})).sort((a, b) => a.name.localeCompare(b.name));
 }

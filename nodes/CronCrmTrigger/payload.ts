@@ -11,7 +11,10 @@ import { MESSAGE_HOOKS } from './events';
  * 2. message hooks (onReceived, onSender, onAck) carry the fields of the records messages/find
  *    returns: `{ chat: { chat_wid, ... }, message: { access_token, message_body, message_type,
  *    message_ack, message_timestamp, source, ... } }`; the same fields at the top level work too;
- * 3. other hooks carry the chat they are about in `chat_wid` (or `chat.chat_wid`), if any.
+ * 3. other hooks carry the chat they are about in `chat_wid` (or `chat.chat_wid`), if any;
+ * 4. IncomingCall carries the call's id, which chats/reject-incoming-call takes as
+ *    `incoming_call_id` (the collection: "the call's id is always sent by the webhook"), in a
+ *    field of that name; `call_id`, `id` and `call.id` are read as well.
  * Every other part of the trigger reads payloads through these functions.
  */
 
@@ -36,6 +39,8 @@ export interface NormalizedEvent {
 	message_type: string | null;
 	ack: number | null;
 	message_access_token: string | null;
+	/** IncomingCall only: what Chat → Reject Incoming Call needs. */
+	incoming_call_id: string | null;
 	/** When it happened (the message's timestamp), else when it arrived, as an ISO date. */
 	timestamp: string;
 }
@@ -92,8 +97,17 @@ export function normalize(
 		message_type: text(message.message_type),
 		ack: ack === undefined || ack === null || ack === '' ? null : Number(ack),
 		message_access_token: text(message.access_token),
+		incoming_call_id: hook === 'IncomingCall' ? callIdOf(body) : null,
 		timestamp: toIsoDate(message.message_timestamp ?? body.timestamp, receivedAt),
 	};
+}
+
+function callIdOf(body: IDataObject): string | null {
+	for (const value of [body.incoming_call_id, body.call_id, body.id, objectAt(body, 'call')?.id]) {
+		if (typeof value === 'number') return String(value);
+		if (text(value)) return value as string;
+	}
+	return null;
 }
 
 /** Sent by this account (from the phone, CRONCRM or the API): CRONCRM's source "in". */

@@ -1,28 +1,31 @@
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WEBHOOK_SLOTS, type WebhookSlot } from '../CronCrm/shared/webhookSlots';
-import { croncrmRequest } from '../CronCrm/transport';
+import { baseUrlOf, croncrmRequest, CREDENTIAL_NAME, type CronCrmCredentials } from '../CronCrm/transport';
 import { slotsFor } from './events';
-import { isTriggerUrl, newSecret, redact, withoutQuery, withSecret } from './secret';
+import { assertCronCrmCanReach } from './reachability';
+import {
+	isTriggerUrl,
+	openUndo,
+	queryParam,
+	redact,
+	SECRET_PARAM,
+	sealUndo,
+	secretFor,
+	triggerUrl,
+	UNDO_PARAM,
+	withoutQuery,
+} from './triggerUrl';
 
 /**
  * Self-registration. CRONCRM has no webhook subscriptions: an instance has seven slots, each
- * holding one URL. Activation writes n8n's URL into the slots the chosen events need and
- * remembers, in the node's static data, what each slot held; deactivation puts that back. So
- * activating and deactivating leave every slot as it was.
+ * holding one URL. Activation writes n8n's URL into the slots the chosen events need;
+ * deactivation puts back what each slot held. Nothing is kept in static data: each slot's URL
+ * carries its own undo record (see triggerUrl.ts), so every step works from what CRONCRM holds
+ * right now. That makes activation idempotent (running it twice, or after a lost save, reads
+ * its own URL back and keeps the record inside it), and deactivation works in any process.
  */
-
-/** One registration of this node (production and test URLs each have their own). */
-export interface Registration {
-	/** access_token of the instance. */
-	instance: string;
-	/** The URL written into the slots, secret included. */
-	url: string;
-	secret: string;
-	/** What each slot (by API field name) held before; restored on deactivation. */
-	previous: Record<string, string>;
-}
 
 export interface RegistrationRequest {
 	instance: string;
@@ -30,47 +33,62 @@ export interface RegistrationRequest {
 	takeOver: boolean;
 }
 
-type Registrations = Record<string, Registration>;
+type TriggerContext = IHookFunctions | IWebhookFunctions;
 
-function staticData(ctx: IHookFunctions): IDataObject {
-	return ctx.getWorkflowStaticData('node');
+/** What identifies this trigger node: its workflow and its webhook (same in test and production). */
+export function identityOf(ctx: TriggerContext): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}/${node.webhookId ?? node.name}`;
 }
 
-/** Registrations by the node's URL without query, i.e. by production or test URL. */
-export function registrationsOf(data: IDataObject): Registrations {
-	return (data.registrations as Registrations | undefined) ?? {};
+export async function apiKeyOf(ctx: TriggerContext): Promise<string> {
+	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
+	return String(credentials.apiKey ?? '');
 }
 
-function save(ctx: IHookFunctions, key: string, registration: Registration | undefined) {
-	const data = staticData(ctx);
-	const registrations = { ...registrationsOf(data) };
-	if (registration) registrations[key] = registration;
-	else delete registrations[key];
-	// Reassigned rather than mutated, so that n8n notices the change and saves it.
-	data.registrations = registrations;
+/** The secret CRONCRM must send back in the URL; webhook() recomputes it for every call. */
+export async function expectedSecret(ctx: TriggerContext): Promise<string> {
+	return secretFor(await apiKeyOf(ctx), identityOf(ctx));
 }
 
-/** This node's webhook URL in the current mode (production, or test when listening). */
-function ownUrl(ctx: IHookFunctions): string {
+/** Everything a registration step needs, read once. */
+interface Setup {
+	own: string;
+	apiKey: string;
+	identity: string;
+	secret: string;
+	baseUrl: string;
+}
+
+async function setupOf(ctx: IHookFunctions): Promise<Setup> {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n gave this trigger no webhook URL');
-	return withoutQuery(url);
+	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
+	const apiKey = String(credentials.apiKey ?? '');
+	const identity = identityOf(ctx);
+	return {
+		own: withoutQuery(url),
+		apiKey,
+		identity,
+		secret: secretFor(apiKey, identity),
+		baseUrl: baseUrlOf(credentials),
+	};
 }
 
-async function findInstance(ctx: IHookFunctions, token: string): Promise<IDataObject | undefined> {
-	const body = await croncrmRequest(ctx, {
-		method: 'GET',
-		url: '/instances/find',
-		qs: { access_token: token },
-	});
-	const instances = Array.isArray(body.instances) ? (body.instances as IDataObject[]) : [];
-	return instances.find((instance) => instance.access_token === token);
+const undoContext = (setup: Setup, slot: WebhookSlot) => `${setup.identity}#${slot.apiName}`;
+
+/** The URL to write into a slot that held `previous` before this trigger. */
+function urlFor(setup: Setup, slot: WebhookSlot, previous: string): string {
+	const undo = previous === '' ? undefined : sealUndo(setup.apiKey, undoContext(setup, slot), previous);
+	return triggerUrl(setup.own, setup.secret, undo);
 }
 
-function slotValue(instance: IDataObject, slot: WebhookSlot): string {
-	const webhooks = (instance.webhooks ?? {}) as IDataObject;
-	const value = webhooks[slot.instanceKey];
-	return typeof value === 'string' ? value : '';
+/** What a URL of this node says the slot held before it ('' if it held nothing, or if unreadable). */
+function undoOf(setup: Setup, slot: WebhookSlot, url: string): string {
+	const record = queryParam(url, UNDO_PARAM);
+	if (record === undefined) return '';
+	// Unreadable when the API key changed since: nothing is known to restore, so the slot empties.
+	return openUndo(setup.apiKey, undoContext(setup, slot), record) ?? '';
 }
 
 /** The last two path segments (`<webhookId>/webhook`) are the same for a node's production and test URLs. */
@@ -88,73 +106,112 @@ function ownerOf(current: string, own: string): SlotOwner {
 	return 'user';
 }
 
-/** Whether this node's registration is in place for exactly these events on this instance. */
+/** What the slot held before any URL of this node (test or production): the user's URL. */
+function originalOf(setup: Setup, slot: WebhookSlot, url: string): string {
+	let current = url;
+	// Test and production URLs can wrap each other once; the bound guards against a loop.
+	for (let depth = 0; depth < 4; depth++) {
+		const owner = ownerOf(current, setup.own);
+		if (owner !== 'self' && owner !== 'sameNode') return current;
+		current = undoOf(setup, slot, current);
+	}
+	return '';
+}
+
+async function findInstance(ctx: IHookFunctions, token: string): Promise<IDataObject | undefined> {
+	const body = await croncrmRequest(ctx, {
+		method: 'GET',
+		url: '/instances/find',
+		qs: { access_token: token },
+	});
+	const instances = Array.isArray(body.instances) ? (body.instances as IDataObject[]) : [];
+	return instances.find((instance) => instance.access_token === token);
+}
+
+function slotValue(instance: IDataObject | undefined, slot: WebhookSlot): string {
+	const webhooks = (instance?.webhooks ?? {}) as IDataObject;
+	const value = webhooks[slot.instanceKey];
+	return typeof value === 'string' ? value : '';
+}
+
+function unknownInstance(ctx: IHookFunctions, token: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `CRONCRM has no instance with access token "${token}"`, {
+		description: 'Pick the instance again from the list in the Instance parameter.',
+	});
+}
+
+/**
+ * Whether this node's URL, with today's secret, is in exactly the slots of the chosen events.
+ * n8n calls this before create; false makes it (re)register.
+ */
 export async function isRegistered(
 	ctx: IHookFunctions,
 	request: RegistrationRequest,
 ): Promise<boolean> {
-	const registration = registrationsOf(staticData(ctx))[ownUrl(ctx)];
-	const slots = slotsFor(request.hooks);
-	if (
-		!registration ||
-		registration.instance !== request.instance ||
-		Object.keys(registration.previous).sort().join() !==
-			slots
-				.map((slot) => slot.apiName)
-				.sort()
-				.join()
-	) {
-		return false;
-	}
+	const setup = await setupOf(ctx);
+	const wanted = slotsFor(request.hooks);
+	if (wanted.length === 0) return false;
 	const instance = await findInstance(ctx, request.instance);
-	return !!instance && slots.every((slot) => slotValue(instance, slot) === registration.url);
+	if (!instance) return false;
+	return WEBHOOK_SLOTS.every((slot) => {
+		const current = slotValue(instance, slot);
+		const mine = ownerOf(current, setup.own) === 'self';
+		if (!wanted.includes(slot)) return !mine;
+		return mine && queryParam(current, SECRET_PARAM) === setup.secret;
+	});
 }
 
-/** Writes this node's URL, with a new secret, into the slots the events need. */
+/**
+ * Writes this node's URL into the slots the events need, each carrying what the slot held;
+ * slots of events no longer chosen get their own record back. Then reads back. Idempotent.
+ */
 export async function register(ctx: IHookFunctions, request: RegistrationRequest): Promise<void> {
 	const node = ctx.getNode();
-	const own = ownUrl(ctx);
-	const slots = slotsFor(request.hooks);
-	if (slots.length === 0) {
+	const wanted = slotsFor(request.hooks);
+	if (wanted.length === 0) {
 		throw new NodeOperationError(node, 'Choose at least one event to listen to');
 	}
-
-	// A registration for other events or another instance is undone first, so that what it
-	// saved is what gets restored in the end.
-	const stale = registrationsOf(staticData(ctx))[own];
-	if (stale) await unregister(ctx);
+	const setup = await setupOf(ctx);
+	assertCronCrmCanReach(node, setup.own, setup.baseUrl);
+	const testing = ctx.getMode() === 'manual';
 
 	const instance = await findInstance(ctx, request.instance);
-	if (!instance) {
-		throw new NodeOperationError(
-			node,
-			`CRONCRM has no instance with access token "${request.instance}"`,
-			{
-				description: 'Pick the instance again from the list in the Instance parameter.',
-			},
-		);
-	}
+	if (!instance) throw unknownInstance(ctx, request.instance);
 	const instanceName = String(instance.name ?? request.instance);
 
-	const previous: Record<string, string> = {};
+	const body: IDataObject = { access_token: request.instance };
+	const before: IDataObject = { access_token: request.instance };
 	const taken: string[] = [];
-	for (const slot of slots) {
+	for (const slot of WEBHOOK_SLOTS) {
 		const current = slotValue(instance, slot);
-		switch (ownerOf(current, own)) {
-			case 'empty':
-			case 'self': // left behind by a registration whose record was lost: nothing to restore
-				previous[slot.apiName] = '';
-				break;
+		const owner = ownerOf(current, setup.own);
+		let previous: string;
+		if (!wanted.includes(slot)) {
+			// An event no longer chosen: its slot gets back what it held before this node.
+			if (owner === 'self') body[slot.apiName] = undoOf(setup, slot, current);
+			continue;
+		}
+		switch (owner) {
 			case 'otherTrigger':
 				if (!request.takeOver) {
 					taken.push(`${slot.displayName} (${slot.apiName}) holds ${redact(current)}`);
-					break;
+					continue;
 				}
-				previous[slot.apiName] = current;
+				previous = current;
 				break;
-			default: // the user's own URL, or this node's production URL while testing
-				previous[slot.apiName] = current;
+			case 'self':
+				// Registered already (a second run, or a lost save): keep the record it carries.
+				previous = undoOf(setup, slot, current);
+				break;
+			case 'sameNode':
+				// While testing, the production URL comes back afterwards; in production, a test
+				// URL left in the slot is unwrapped down to the user's URL.
+				previous = testing ? current : originalOf(setup, slot, current);
+				break;
+			default:
+				previous = current;
 		}
+		body[slot.apiName] = urlFor(setup, slot, previous);
 	}
 	if (taken.length > 0) {
 		throw new NodeOperationError(
@@ -166,32 +223,26 @@ export async function register(ctx: IHookFunctions, request: RegistrationRequest
 			},
 		);
 	}
+	for (const slot of WEBHOOK_SLOTS) {
+		if (slot.apiName in body) before[slot.apiName] = slotValue(instance, slot);
+	}
 
-	const secret = newSecret();
-	const url = withSecret(own, secret);
-	// Saved before writing, so that a deactivation after a failure here can still restore.
-	save(ctx, own, { instance: request.instance, url, secret, previous });
-
-	const body: IDataObject = { access_token: request.instance };
-	for (const slot of slots) body[slot.apiName] = url;
 	const written = await writeAndReadBack(ctx, request.instance, body).catch(
 		async (error: unknown) => {
-			await rollBack(ctx, own, request.instance, previous);
+			await rollBack(ctx, before);
 			throw error;
 		},
 	);
-	const missing = slots.filter((slot) => !written || slotValue(written, slot) !== url);
+	const missing = wanted.filter((slot) => slotValue(written, slot) !== body[slot.apiName]);
 	if (missing.length > 0) {
-		let cleanup = 'Nothing was left changed.';
-		try {
-			await unregister(ctx);
-		} catch (error) {
-			cleanup = `Putting the slots back failed too: ${(error as Error).message}`;
-		}
+		await rollBack(ctx, before);
 		throw new NodeOperationError(
 			node,
 			`CRONCRM did not keep the webhook URL in ${missing.map((slot) => slot.apiName).join(', ')} of instance "${instanceName}"`,
-			{ description: `Read back with instances/find after instances/change. ${cleanup}` },
+			{
+				description:
+					'Read back with instances/find after instances/change. The slots were put back as they were.',
+			},
 		);
 	}
 }
@@ -207,59 +258,54 @@ async function writeAndReadBack(
 }
 
 /**
- * After a failed write or read-back: puts back what the slots held, best effort. n8n does not
- * save static data from a failed activation, so the record of the user's URLs would be lost.
- * Written without reading first: the read may be what just failed, and `previous` is what the
- * slots held a moment ago.
+ * After a failed write or read-back: puts back what the slots held a moment ago, best effort.
+ * Written without reading first: the read may be what just failed.
  */
-async function rollBack(
-	ctx: IHookFunctions,
-	own: string,
-	instance: string,
-	previous: Record<string, string>,
-): Promise<void> {
+async function rollBack(ctx: IHookFunctions, before: IDataObject): Promise<void> {
 	try {
-		await croncrmRequest(ctx, {
-			method: 'PUT',
-			url: '/instances/change',
-			body: { access_token: instance, ...previous },
-		});
-		save(ctx, own, undefined);
+		await croncrmRequest(ctx, { method: 'PUT', url: '/instances/change', body: before });
 	} catch {
-		// The activation's own error is the one to show; the record stays for a deactivation.
+		// The activation's own error is the one to show; the URLs in the slots still carry
+		// their undo records, so a deactivation can put them back.
 	}
 }
 
 /**
- * Puts back what the slots held before this node's registration, in the slots that still hold
- * its URL; a slot someone changed since is left alone. Then reads the slots back: CRONCRM's
- * auth/login says empty webhook fields leave a slot unchanged, and instances/change may do the
- * same, which would leave n8n's URL in a slot that held nothing before.
+ * Puts back what each slot held before this node, in the slots that hold its URL (whatever
+ * events are chosen now); a slot someone changed since is left alone. A test URL of this node
+ * that would give the slot back to this production URL is re-pointed at the user's URL.
+ * Then reads the slots back: CRONCRM's auth/login says empty webhook fields leave a slot
+ * unchanged, and instances/change may do the same, which would leave n8n's URL in a slot that
+ * held nothing before.
  */
-export async function unregister(ctx: IHookFunctions): Promise<void> {
-	const own = ownUrl(ctx);
-	const registration = registrationsOf(staticData(ctx))[own];
-	if (!registration) return;
-	const instance = await findInstance(ctx, registration.instance);
-	const holdsOwnUrl = (found: IDataObject | undefined, slot: WebhookSlot) =>
-		!!found && withoutQuery(slotValue(found, slot)) === own;
-	const restoring = WEBHOOK_SLOTS.filter(
-		(slot) => slot.apiName in registration.previous && holdsOwnUrl(instance, slot),
-	);
-	if (restoring.length === 0) {
-		save(ctx, own, undefined);
-		return;
+export async function unregister(ctx: IHookFunctions, token: string): Promise<void> {
+	if (token === '') return;
+	const setup = await setupOf(ctx);
+	const instance = await findInstance(ctx, token);
+	if (!instance) return;
+	const body: IDataObject = { access_token: token };
+	const restoring: WebhookSlot[] = [];
+	for (const slot of WEBHOOK_SLOTS) {
+		const current = slotValue(instance, slot);
+		const owner = ownerOf(current, setup.own);
+		if (owner === 'self') {
+			body[slot.apiName] = undoOf(setup, slot, current);
+			restoring.push(slot);
+		} else if (owner === 'sameNode') {
+			const previous = undoOf(setup, slot, current);
+			if (ownerOf(previous, setup.own) === 'self') {
+				const testUrl = { ...setup, own: withoutQuery(current) };
+				body[slot.apiName] = urlFor(testUrl, slot, originalOf(setup, slot, previous));
+			}
+		}
 	}
-	const body: IDataObject = { access_token: registration.instance };
-	for (const slot of restoring) body[slot.apiName] = registration.previous[slot.apiName];
+	if (Object.keys(body).length === 1) return;
 	await croncrmRequest(ctx, { method: 'PUT', url: '/instances/change', body });
-	// Restored as far as CRONCRM lets us: a second deactivation would find nothing more to do.
-	save(ctx, own, undefined);
 
-	const after = await findInstance(ctx, registration.instance);
-	const stuck = restoring.filter((slot) => holdsOwnUrl(after, slot));
+	const after = await findInstance(ctx, token);
+	const stuck = restoring.filter((slot) => ownerOf(slotValue(after, slot), setup.own) === 'self');
 	if (stuck.length > 0) {
-		const name = String(after?.name ?? instance?.name ?? registration.instance);
+		const name = String(after?.name ?? instance.name ?? token);
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`CRONCRM still sends events of instance "${name}" to this trigger: ${stuck

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'net';
 
 import { HookContext, WebhookContext } from 'n8n-core';
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
 	INodeExecutionData,
@@ -26,7 +27,13 @@ import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { CronCrmTrigger } from '../../nodes/CronCrmTrigger/CronCrmTrigger.node';
 import type { Sandbox } from '../sandbox/server';
-import { makeAdditionalData, nodeTypes, registerNodeType, sandboxCredentials } from './engine';
+import {
+	makeAdditionalData,
+	nodeTypes,
+	registerNodeType,
+	sandboxCredentials,
+	type CredentialOverrides,
+} from './engine';
 
 export const TRIGGER_TYPE = 'CUSTOM.cronCrmTrigger';
 registerNodeType(TRIGGER_TYPE, new CronCrmTrigger());
@@ -45,6 +52,7 @@ export interface TriggerOptions {
 	/** Distinguishes workflows: each trigger node has its own webhookId. */
 	webhookId?: string;
 	workflowId?: string;
+	credentials?: CredentialOverrides;
 }
 
 export interface Trigger {
@@ -56,12 +64,18 @@ export interface Trigger {
 	activate(mode?: Mode): Promise<boolean>;
 	deactivate(mode?: Mode): Promise<void>;
 	checkExists(mode?: Mode): Promise<boolean>;
+	/** create alone, as n8n runs it when checkExists answered false (or twice, when it retries). */
+	create(mode?: Mode): Promise<void>;
 	/** n8n's webhook URL for the node (no secret). */
 	url(mode?: Mode): string;
 	/** The node's static data ("node:<name>"). */
 	staticData(mode?: Mode): IDataObject;
 	/** Changes parameters, as editing the node and saving the workflow does. */
 	setParameters(parameters: IDataObject): void;
+	/** The credential both the hooks and the webhook read; change it to edit the credential. */
+	credentials: ICredentialDataDecryptedObject;
+	/** Drops the static data of both copies, as when n8n never saved what activation wrote. */
+	forgetStaticData(): void;
 }
 
 export interface WebhookServer {
@@ -139,10 +153,10 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 			query: Object.fromEntries(url.searchParams.entries()),
 			params: {},
 		});
-		const { trigger, sandbox, mode } = route;
+		const { trigger, mode } = route;
 		const workflow = trigger.workflows[mode];
 		const additionalData = {
-			...makeAdditionalData(sandboxCredentials(sandbox)),
+			...makeAdditionalData(trigger.credentials),
 			httpRequest: request,
 			httpResponse: res,
 		} as unknown as IWorkflowExecuteAdditionalData;
@@ -161,12 +175,15 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 		} catch (error) {
 			return reply(res, 500, { message: (error as Error).message });
 		}
-		if (result.noWebhookResponse) return;
+		// As n8n: a node that answered itself (noWebhookResponse) may still start the workflow.
 		if (result.workflowData === undefined) {
+			if (result.noWebhookResponse) return;
 			return reply(res, 200, result.webhookResponse ?? { message: 'Webhook call received' });
 		}
 		trigger.executions.push({ mode, items: result.workflowData[0] });
-		return reply(res, 200, { message: 'Workflow was started' });
+		if (result.noWebhookResponse) return;
+		// n8n's default response data for a webhook description without responseData.
+		return reply(res, 200, 'firstEntryJson');
 	}
 
 	const server: Server = createServer((req, res) => {
@@ -199,8 +216,9 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 
 	function addTrigger(sandbox: Sandbox, options: TriggerOptions): Trigger {
 		const webhookId = options.webhookId ?? 'trigger-1';
+		const credentials = sandboxCredentials(sandbox, options.credentials);
 		const additionalData = {
-			...makeAdditionalData(sandboxCredentials(sandbox)),
+			...makeAdditionalData(credentials),
 			webhookBaseUrl: `${base}${BASE_PATHS.production}`,
 			webhookTestBaseUrl: `${base}${BASE_PATHS.test}`,
 		} as IWorkflowExecuteAdditionalData;
@@ -245,9 +263,13 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 		const trigger: Trigger = {
 			node,
 			workflows,
+			credentials,
 			executions: [],
 			async checkExists(mode = 'production') {
 				return await run('checkExists', mode);
+			},
+			async create(mode = 'production') {
+				await run('create', mode);
 			},
 			async activate(mode = 'production') {
 				if (mode === 'test') {
@@ -266,6 +288,9 @@ export async function startWebhookServer(): Promise<WebhookServer> {
 			},
 			staticData(mode = 'production') {
 				return workflows[mode].getStaticData('node', node);
+			},
+			forgetStaticData() {
+				for (const mode of ['production', 'test'] as Mode[]) workflows[mode] = build();
 			},
 			setParameters(parameters) {
 				node.parameters = parameters as INode['parameters'];

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RETRY_POLICY } from '../../nodes/CronCrm/transport';
+import { withoutQuery } from '../../nodes/CronCrmTrigger/triggerUrl';
 import { newInstance } from '../sandbox/handlers/instance';
 import type { Fault } from '../sandbox/server';
 import type { Row } from '../sandbox/state';
@@ -55,10 +56,12 @@ function trigger(
 	});
 }
 
-function registrationOf(t: Trigger, mode: 'production' | 'test' = 'production') {
-	const registrations = t.staticData(mode).registrations as Record<string, IDataObject>;
-	return registrations?.[t.url(mode)];
+/** The URL the trigger wrote into a slot (read from CRONCRM, the only record there is). */
+function registeredIn(instance: Row, slot = 'message'): string {
+	return (instance.webhooks as Record<string, string>)[slot];
 }
+
+const SECRET_ONLY = (t: Trigger) => new RegExp(`^${t.url()}\\?croncrm_secret=[A-Za-z0-9_-]{43}$`);
 
 describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 	it('activation writes the URL with a secret into exactly the slots of the chosen events; deactivation empties them', async () => {
@@ -67,8 +70,11 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		const t = trigger(token, ['onReceived', 'onAck', 'onStateChanged']);
 
 		expect(await t.activate()).toBe(true);
-		const registered = registrationOf(t)!.url as string;
-		expect(registered).toMatch(new RegExp(`^${t.url()}\\?croncrm_secret=[0-9a-f]{48}$`));
+		const registered = registeredIn(instance);
+		// Empty slots before: nothing to put back, so no undo record in the URL.
+		expect(registered).toMatch(SECRET_ONLY(t));
+		// Nothing is kept in n8n: the slots are the record.
+		expect(t.staticData()).toEqual({});
 		expect(slotsOf(instance)).toEqual({
 			message: registered,
 			incomingCall: '',
@@ -115,7 +121,6 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 			webhookMessage: '',
 			webhookStateChanged: '',
 		});
-		expect(registrationOf(t)).toBeUndefined();
 		expect(await t.checkExists()).toBe(false);
 	});
 
@@ -124,7 +129,7 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		const instance = seedInstance({ incomingCall: user });
 		const t = trigger(instance.access_token as string, ['onReceived', 'IncomingCall']);
 		await t.activate();
-		const registered = registrationOf(t)!.url as string;
+		const registered = registeredIn(instance);
 		// As auth/login's description says of its webhook fields: empty means "leave unchanged".
 		await emptyMeansUnchanged(sandbox.current);
 		sandbox.current.requests.length = 0;
@@ -137,7 +142,7 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		expect((error as { description?: string }).description).toContain(
 			"Clear the slot in CRONCRM's UI",
 		);
-		expect((error as Error).message).not.toContain(registered.split('=')[1]);
+		expect((error as Error).message).not.toContain(new URL(registered).search);
 		// The slot with something to put back was put back; only the emptied one stayed.
 		expect(slotsOf(instance)).toMatchObject({ message: registered, incomingCall: user });
 		expect(sandbox.current.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -145,15 +150,11 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 			'PUT /instances/change',
 			'GET /instances/find',
 		]);
-		expect(registrationOf(t)).toBeUndefined();
-		// Its secret is forgotten: what CRONCRM still posts starts nothing.
-		expect((await fire(sandbox.current, 'Vendas', 'onReceived')).status).toBe(401);
-		expect(t.executions).toHaveLength(0);
 	});
 
-	it('a URL the user had in a slot is kept in static data and put back on deactivation', async () => {
+	it("the user's URLs travel encrypted in the registered URL and are put back on deactivation", async () => {
 		const before = {
-			message: 'https://erp.example.com/croncrm/messages',
+			message: 'https://erp.example.com/croncrm/messages?token=user-secret',
 			incomingCall: 'https://erp.example.com/croncrm/calls',
 			qrcode: 'https://erp.example.com/croncrm/qr',
 		};
@@ -166,21 +167,30 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		]);
 
 		await t.activate();
-		const registered = registrationOf(t)!.url;
-		expect(registrationOf(t)!.previous).toEqual({
-			webhookMessage: before.message,
-			webhookIncomingCall: before.incomingCall,
-			webhookAddedToGroup: '',
-		});
-		expect(slotsOf(instance)).toMatchObject({
-			message: registered,
-			incomingCall: registered,
-			addedToGroup: registered,
-			qrcode: before.qrcode,
-		});
+		const message = new URL(registeredIn(instance, 'message'));
+		const calls = new URL(registeredIn(instance, 'incomingCall'));
+		expect(message.searchParams.get('croncrm_undo')).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+		// Not readable in the URL: the user's own webhook token stays private.
+		expect(message.toString()).not.toContain('user-secret');
+		expect(message.toString()).not.toContain('erp.example.com');
+		// One secret for the node; each slot carries its own record.
+		expect(calls.searchParams.get('croncrm_secret')).toBe(
+			message.searchParams.get('croncrm_secret'),
+		);
+		expect(registeredIn(instance, 'addedToGroup')).toMatch(SECRET_ONLY(t));
+		expect(slotsOf(instance).qrcode).toBe(before.qrcode);
 
 		await t.deactivate();
 		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it("an undo record copied into another slot is not accepted there: the slot is emptied, not given another slot's URL", async () => {
+		const instance = seedInstance({ message: 'https://erp.example.com/m' });
+		const t = trigger(instance.access_token as string, ['onReceived', 'IncomingCall']);
+		await t.activate();
+		(instance.webhooks as Record<string, string>).incomingCall = registeredIn(instance, 'message');
+		await t.deactivate();
+		expect(slotsOf(instance)).toMatchObject({ message: 'https://erp.example.com/m', incomingCall: '' });
 	});
 
 	it("another workflow's trigger URL in a slot makes activation fail, naming the slot and the URL; nothing is written", async () => {
@@ -188,7 +198,7 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		const token = instance.access_token as string;
 		const first = trigger(token, ['onReceived'], {}, 'first-trigger');
 		await first.activate();
-		const firstUrl = registrationOf(first)!.url as string;
+		const firstUrl = registeredIn(instance);
 		const snapshot = slotsOf(instance);
 		sandbox.current.requests.length = 0;
 
@@ -198,7 +208,7 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		expect((error as Error).message).toBe(
 			`Instance "Vendas" already sends these events to another workflow's CRONCRM Trigger: Message Webhook URL (webhookMessage) holds ${first.url()}?croncrm_secret=***`,
 		);
-		expect((error as Error).message).not.toContain(firstUrl.split('=')[1]);
+		expect((error as Error).message).not.toContain(new URL(firstUrl).search);
 		expect(sandbox.current.requests.filter((r) => r.method !== 'GET')).toHaveLength(0);
 		expect(slotsOf(instance)).toEqual(snapshot);
 
@@ -212,11 +222,11 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		const token = instance.access_token as string;
 		const first = trigger(token, ['onReceived'], {}, 'first-trigger');
 		await first.activate();
-		const firstUrl = registrationOf(first)!.url;
+		const firstUrl = registeredIn(instance);
 
 		const second = trigger(token, ['onAck'], { takeOver: true }, 'second-trigger');
 		await second.activate();
-		expect(slotsOf(instance).message).toBe(registrationOf(second)!.url);
+		expect(withoutQuery(registeredIn(instance))).toBe(second.url());
 
 		await second.deactivate();
 		expect(slotsOf(instance).message).toBe(firstUrl);
@@ -230,14 +240,14 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		const t = trigger(instance.access_token as string, ['onReceived', 'onStateChanged']);
 
 		await t.activate('production');
-		const production = registrationOf(t)!.url as string;
+		const production = slotsOf(instance);
 		await t.activate('test');
-		const test = registrationOf(t, 'test')!.url as string;
-		expect(test.startsWith(t.url('test'))).toBe(true);
-		expect(slotsOf(instance)).toMatchObject({ message: test, stateChanged: test });
+		const test = registeredIn(instance);
+		expect(test.startsWith(`${t.url('test')}?`)).toBe(true);
+		expect(slotsOf(instance).stateChanged.startsWith(`${t.url('test')}?`)).toBe(true);
 
 		await t.deactivate('test');
-		expect(slotsOf(instance)).toMatchObject({ message: production, stateChanged: production });
+		expect(slotsOf(instance)).toEqual(production);
 		await t.deactivate('production');
 		expect(slotsOf(instance)).toEqual(snapshot);
 	});
@@ -260,10 +270,9 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		t.setParameters({ ...t.node.parameters, events: ['onLiveLocation'] });
 		expect(await t.checkExists()).toBe(false);
 		await t.activate();
-		const registered = registrationOf(t)!.url;
 		expect(slotsOf(instance)).toMatchObject({
 			qrcode: 'https://erp.example.com/qr',
-			liveLocation: registered,
+			liveLocation: expect.stringMatching(SECRET_ONLY(t)),
 		});
 		await t.deactivate();
 		expect(slotsOf(instance)).toEqual(snapshot);
@@ -327,7 +336,6 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		);
 		sandbox.current.faults = undefined;
 		expect(slotsOf(instance)).toEqual(snapshot);
-		expect(registrationOf(t)).toBeUndefined();
 	});
 
 	it.each<[string, (route: string, written: boolean) => Fault | undefined]>([
@@ -368,7 +376,6 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 				},
 				{ access_token: token, webhookMessage: user },
 			]);
-			expect(registrationOf(t)).toBeUndefined();
 		},
 	);
 
@@ -398,8 +405,135 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		const instance = seedInstance(before);
 		const t = trigger(instance.access_token as string, ALL_HOOKS);
 		await t.activate();
-		expect(new Set(Object.values(slotsOf(instance)))).toEqual(new Set([registrationOf(t)!.url]));
+		expect(Object.values(slotsOf(instance)).every((url) => url.startsWith(`${t.url()}?`))).toBe(
+			true,
+		);
 		await t.deactivate();
 		expect(slotsOf(instance)).toEqual(before);
 	});
+});
+
+describe('CRONCRM Trigger: activation holds no state (n8n 2.x publishes in the background; queue mode)', () => {
+	const user = {
+		message: 'https://erp.example.com/croncrm/messages',
+		stateChanged: 'https://erp.example.com/croncrm/state',
+	};
+
+	it('create run twice (or after a lost save) neither fails nor takes its own URL for the user\'s; deactivation restores the user\'s URLs', async () => {
+		const instance = seedInstance(user);
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onReceived', 'onStateChanged']);
+		await t.create();
+		const first = slotsOf(instance);
+		t.forgetStaticData();
+		await t.create();
+		await t.create();
+		// Same URLs in spirit: same secret, same user's URL inside (the records are re-encrypted).
+		expect(new URL(registeredIn(instance)).searchParams.get('croncrm_secret')).toBe(
+			new URL(first.message).searchParams.get('croncrm_secret'),
+		);
+		expect(await t.checkExists()).toBe(true);
+		await t.deactivate();
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it('deactivation restores the slots although the static data of activation was never saved', async () => {
+		const instance = seedInstance(user);
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onReceived', 'onStateChanged']);
+		await t.activate();
+		t.forgetStaticData();
+		await t.deactivate();
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it('an event fired the moment the slot holds the URL is accepted, with no static data at all', async () => {
+		const instance = seedInstance();
+		const t = trigger(instance.access_token as string, ['onReceived']);
+		// The sandbox fires from inside instances/change's read-back: as early as CRONCRM could.
+		let fired: Promise<Awaited<ReturnType<typeof fire>>> | undefined;
+		sandbox.current.faults = ({ route }) => {
+			if (route === 'GET /instances/find' && registeredIn(instance) !== '' && !fired) {
+				fired = fire(sandbox.current, instance.access_token as string, 'onReceived');
+			}
+			return undefined;
+		};
+		t.forgetStaticData();
+		await t.activate();
+		sandbox.current.faults = undefined;
+		expect(fired).toBeDefined();
+		expect(await fired).toMatchObject({ status: 200, delivered: true });
+		expect(t.executions).toHaveLength(1);
+		expect(t.staticData()).toEqual({});
+	});
+
+	it('a new API key gives a new secret: the old URL is refused until activation writes the new one', async () => {
+		const instance = seedInstance();
+		sandbox.current.options.apiKeys.push('second-key');
+		const t = trigger(instance.access_token as string, ['onReceived']);
+		await t.activate();
+		const old = registeredIn(instance);
+		t.credentials.apiKey = 'second-key';
+		expect((await fire(sandbox.current, 'Vendas', 'onReceived')).status).toBe(401);
+		expect(t.executions).toHaveLength(0);
+		expect(await t.checkExists()).toBe(false);
+		expect(await t.activate()).toBe(true);
+		expect(registeredIn(instance)).not.toBe(old);
+		expect((await fire(sandbox.current, 'Vendas', 'onReceived')).status).toBe(200);
+		expect(t.executions).toHaveLength(1);
+		await t.deactivate();
+		expect(registeredIn(instance)).toBe('');
+	});
+
+	it('production activated while a test listens: the test ends without touching production; deactivation gives the user back the slot', async () => {
+		const instance = seedInstance(user);
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onReceived']);
+		await t.activate('test');
+		await t.activate('production');
+		const production = registeredIn(instance);
+		expect(production.startsWith(`${t.url()}?`)).toBe(true);
+		await t.deactivate('test');
+		expect(registeredIn(instance)).toBe(production);
+		await t.deactivate('production');
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+
+	it('production deactivated while a test listens: the test ends by giving the user back the slot, not the dead production URL', async () => {
+		const instance = seedInstance(user);
+		const snapshot = slotsOf(instance);
+		const t = trigger(instance.access_token as string, ['onReceived']);
+		await t.activate('production');
+		await t.activate('test');
+		await t.deactivate('production');
+		expect(registeredIn(instance).startsWith(`${t.url('test')}?`)).toBe(true);
+		await t.deactivate('test');
+		expect(slotsOf(instance)).toEqual(snapshot);
+	});
+});
+
+describe('CRONCRM Trigger: going live', () => {
+	it.each(['production', 'test'] as const)(
+		'%s: a remote CRONCRM with n8n on a loopback URL fails before any request, saying to set WEBHOOK_URL',
+		async (mode) => {
+			const instance = seedInstance();
+			const t = server.current.addTrigger(sandbox.current, {
+				parameters: {
+					instance: { __rl: true, mode: 'list', value: instance.access_token },
+					events: ['onReceived'],
+					options: {},
+				},
+				credentials: { baseUrl: 'https://croncrm.com/api/v2' },
+			});
+			const error = await t.create(mode).catch((e: Error) => e);
+			expect(error).toBeInstanceOf(Error);
+			expect((error as Error).message).toBe(
+				`CRONCRM cannot reach this trigger's URL ${t.url(mode)}: 127.0.0.1 is a loopback or private-network address`,
+			);
+			expect((error as { description?: string }).description).toContain(
+				"Set n8n's WEBHOOK_URL environment variable to the public https address",
+			);
+			expect(sandbox.current.requests).toHaveLength(0);
+		},
+	);
 });

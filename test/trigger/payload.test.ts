@@ -48,6 +48,7 @@ describe('payload assumption', () => {
 			message_type: 'chat',
 			ack: 0,
 			message_access_token: findRecord.message.access_token,
+			incoming_call_id: null,
 			timestamp: '2025-07-23T19:34:46.759Z',
 		});
 	});
@@ -80,6 +81,7 @@ describe('payload assumption', () => {
 			message_type: null,
 			ack: null,
 			message_access_token: null,
+			incoming_call_id: null,
 			timestamp: received.toISOString(),
 		});
 	});
@@ -107,5 +109,16 @@ describe('payload assumption', () => {
 		expect(hasMedia(image)).toBe(true);
 		expect(hasMedia(normalize(findRecord, 'onReceived', received))).toBe(false);
 		expect(hasMedia({ ...image, message_access_token: null })).toBe(false);
+	});
+
+	it.each([
+		[{ incoming_call_id: 'CALL1' }, 'CALL1'],
+		[{ call_id: 'CALL2' }, 'CALL2'],
+		[{ id: 3 }, '3'],
+		[{ call: { id: 'CALL4' } }, 'CALL4'],
+		[{}, null],
+	])('IncomingCall: the call id, for Reject Incoming Call (%j)', (fields, expected) => {
+		const event = normalize({ hook: 'IncomingCall', ...fields }, 'IncomingCall', received);
+		expect(event.incoming_call_id).toBe(expected);
 	});
 });

@@ -112,7 +112,10 @@ describe('CRONCRM Trigger: events', () => {
 			ack: null,
 			message_access_token: null,
 		});
-		expect((call.payload as IDataObject).incoming_call_id).toMatch(/^CALL/);
+		// Normalized, because Chat → Reject Incoming Call needs it.
+		expect(call.incoming_call_id).toMatch(/^CALL/);
+		expect(call.incoming_call_id).toBe((call.payload as IDataObject).incoming_call_id);
+		expect(state.incoming_call_id).toBeNull();
 		expect(state).toMatchObject({
 			event: 'onStateChanged',
 			chat_wid: null,
@@ -167,10 +170,22 @@ describe('CRONCRM Trigger: trust and malformed calls', () => {
 		expect(trigger.executions).toHaveLength(1);
 	});
 
-	it('after deactivation the old secret is refused', async () => {
-		const { trigger, url } = await activeTrigger(['onReceived']);
-		await trigger.deactivate();
-		expect((await post(url, JSON.stringify({ hook: 'onReceived' }))).status).toBe(401);
+	it("another trigger node's secret (same API key) is refused: the secret is bound to the node", async () => {
+		const { instance, trigger } = await activeTrigger(['onReceived']);
+		const other = server.current.addTrigger(sandbox.current, {
+			webhookId: 'trigger-2',
+			parameters: {
+				instance: { __rl: true, mode: 'id', value: instance.access_token },
+				events: ['onStateChanged'],
+				options: {},
+			},
+		});
+		await other.activate();
+		const otherSecret = new URL(
+			(instance.webhooks as Record<string, string>).stateChanged,
+		).searchParams.get('croncrm_secret');
+		const forged = `${trigger.url()}?croncrm_secret=${otherSecret}`;
+		expect((await post(forged, JSON.stringify({ hook: 'onReceived' }))).status).toBe(401);
 		expect(trigger.executions).toHaveLength(0);
 	});
 

@@ -99,6 +99,11 @@ const LOCATORS: Record<LocatorTarget, { method: string; label: string; example: 
 };
 
 /** The n8n parameter for one field, with the routing that puts its value into the request. */
+/** "an instance", "a tag": the placeholder of a dropdown reads as English. */
+function withArticle(noun: string): string {
+	return `${/^(?:[aeio]|u(?!s))/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
 export function toProperty(spec: FieldSpec, location: 'body' | 'query'): INodeProperties {
 	const property: INodeProperties = {
 		displayName: spec.displayName,
@@ -168,7 +173,7 @@ export function toProperty(spec: FieldSpec, location: 'body' | 'query'): INodePr
 						displayName: `From List`,
 						name: 'list',
 						type: 'list',
-						placeholder: `Select a ${target.label.toLowerCase()}...`,
+						placeholder: `Select ${withArticle(target.label.toLowerCase())}...`,
 						typeOptions: {
 							searchListMethod: target.method,
 							searchable: true,
