@@ -19,7 +19,8 @@ export function useSandbox(options: SandboxOptions = {}): { current: Sandbox } {
 				reached.add(`${request.method} ${request.path}`);
 		}
 	};
-	beforeEach(() => {
+	beforeEach(async () => {
+		await holder.current.idle();
 		collect();
 		holder.current.reset();
 	});

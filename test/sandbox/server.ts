@@ -97,6 +97,11 @@ export interface Sandbox {
 	options: Required<Omit<SandboxOptions, 'port' | 'host'>>;
 	faults?: FaultPlan;
 	reset(): void;
+	/**
+	 * Resolves once no request is being handled. A request still held by a fault (or slowed by
+	 * a busy machine) would otherwise finish after a reset and write into the next test's state.
+	 */
+	idle(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -143,6 +148,8 @@ function zodMessage(
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const sendTimes = new Map<string, number[]>();
 	let apiRequestIndex = 0;
+	let handling = 0;
+	let whenIdle: Array<() => void> = [];
 
 	const sandbox: Sandbox = {
 		url: '',
@@ -163,6 +170,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 			sandbox.faults = undefined;
 			sendTimes.clear();
 			apiRequestIndex = 0;
+		},
+		idle: async () => {
+			if (handling > 0) await new Promise<void>((resolve) => whenIdle.push(resolve));
 		},
 		close: async () =>
 			await new Promise<void>((resolve) => {
@@ -327,10 +337,18 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 	}
 
 	const server: Server = createServer((req, res) => {
-		handle(req, res).catch((error: Error) => {
-			if (!res.headersSent)
-				send(res, 500, { success: false, msg: `Sandbox error: ${error.message}` });
-		});
+		handling++;
+		handle(req, res)
+			.catch((error: Error) => {
+				if (!res.headersSent)
+					send(res, 500, { success: false, msg: `Sandbox error: ${error.message}` });
+			})
+			.finally(() => {
+				if (--handling > 0) return;
+				const waiting = whenIdle;
+				whenIdle = [];
+				for (const resolve of waiting) resolve();
+			});
 	});
 	await new Promise<void>((resolve) =>
 		server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
