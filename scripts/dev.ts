@@ -2,7 +2,7 @@
  * `npm run dev`: a real n8n editor with the CRONCRM nodes, a CRONCRM sandbox with demo data, a
  * credential pointing at it and the example workflows. Installs what it needs on first run.
  *
- * Options: --fresh (new n8n database), --port <n8n port, 5678>, --sandbox-port <5690>,
+ * Options: --fresh (new n8n database and a newly seeded sandbox), --port <n8n port, 5678>, --sandbox-port <5690>,
  * --broker-port <n8n task broker, 5688>. Ctrl-C stops everything it started.
  */
 import { join } from 'path';
@@ -27,6 +27,8 @@ async function main() {
 		fresh: process.argv.includes('--fresh'),
 		logFile: join(devDir, 'n8n.log'),
 		importExamples: true,
+		// Slots and records survive Ctrl-C: active triggers still receive events after a restart.
+		sandboxStateFile: join(devDir, 'sandbox-state.json'),
 	});
 	let stopping = false;
 	const stop = async () => {

@@ -16,7 +16,13 @@ import { croncrmDownload, croncrmRequest } from '../CronCrm/transport';
 import { eventOf, eventOptions, EVENTS } from './events';
 import { chatList, filteredOut, type TriggerOptions } from './filters';
 import { hasMedia, hookOf, normalize, type NormalizedEvent } from './payload';
-import { expectedSecret, isRegistered, register, unregister, type RegistrationRequest } from './slots';
+import {
+	expectedSecret,
+	isRegistered,
+	register,
+	unregister,
+	type RegistrationRequest,
+} from './slots';
 import { sameSecret, SECRET_PARAM } from './triggerUrl';
 
 /** Larger bodies are refused: CRONCRM's events are small, files are fetched separately. */

@@ -2,7 +2,12 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WEBHOOK_SLOTS, type WebhookSlot } from '../CronCrm/shared/webhookSlots';
-import { baseUrlOf, croncrmRequest, CREDENTIAL_NAME, type CronCrmCredentials } from '../CronCrm/transport';
+import {
+	baseUrlOf,
+	croncrmRequest,
+	CREDENTIAL_NAME,
+	type CronCrmCredentials,
+} from '../CronCrm/transport';
 import { slotsFor } from './events';
 import { assertCronCrmCanReach } from './reachability';
 import {
@@ -79,7 +84,8 @@ const undoContext = (setup: Setup, slot: WebhookSlot) => `${setup.identity}#${sl
 
 /** The URL to write into a slot that held `previous` before this trigger. */
 function urlFor(setup: Setup, slot: WebhookSlot, previous: string): string {
-	const undo = previous === '' ? undefined : sealUndo(setup.apiKey, undoContext(setup, slot), previous);
+	const undo =
+		previous === '' ? undefined : sealUndo(setup.apiKey, undoContext(setup, slot), previous);
 	return triggerUrl(setup.own, setup.secret, undo);
 }
 
@@ -135,9 +141,13 @@ function slotValue(instance: IDataObject | undefined, slot: WebhookSlot): string
 }
 
 function unknownInstance(ctx: IHookFunctions, token: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `CRONCRM has no instance with access token "${token}"`, {
-		description: 'Pick the instance again from the list in the Instance parameter.',
-	});
+	return new NodeOperationError(
+		ctx.getNode(),
+		`CRONCRM has no instance with access token "${token}"`,
+		{
+			description: 'Pick the instance again from the list in the Instance parameter.',
+		},
+	);
 }
 
 /**

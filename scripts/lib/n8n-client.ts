@@ -34,6 +34,7 @@ export interface Execution {
 	mode: string;
 	status: string;
 	workflowId: string;
+	startedAt?: string;
 	data?: {
 		resultData: {
 			runData: Record<
@@ -184,6 +185,19 @@ export class N8nClient {
 		settings?: unknown;
 	}): Promise<WorkflowSummary> {
 		return await this.api<WorkflowSummary>('POST', '/workflows', {
+			name: definition.name,
+			nodes: definition.nodes,
+			connections: definition.connections,
+			settings: definition.settings ?? { executionOrder: 'v1' },
+		});
+	}
+
+	/** PUT: replaces nodes and connections; n8n re-activates an active workflow's triggers. */
+	async updateWorkflow(
+		id: string,
+		definition: { name: string; nodes: unknown[]; connections: unknown; settings?: unknown },
+	): Promise<WorkflowSummary> {
+		return await this.api<WorkflowSummary>('PUT', `/workflows/${id}`, {
 			name: definition.name,
 			nodes: definition.nodes,
 			connections: definition.connections,

@@ -51,6 +51,11 @@ export interface StackOptions {
 	extraTags?: number;
 	/** Print n8n's output to the console as well as the log file. */
 	echoN8nLog?: boolean;
+	/**
+	 * Keep the sandbox's account in this file across runs (seeded only when it does not exist;
+	 * `fresh` removes it). Without it the sandbox starts seeded and forgets everything on stop.
+	 */
+	sandboxStateFile?: string;
 }
 
 export interface Stack {
@@ -61,6 +66,8 @@ export interface Stack {
 	credentialId: string;
 	workflows: Array<{ id: string; name: string; file: string }>;
 	timings: Record<string, number>;
+	/** Stops n8n and starts it again on the same database, as an operator's restart does. */
+	restartN8n(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -278,15 +285,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		]);
 		timings.installAndBuild = seconds(started);
 
+		const stateFile = options.sandboxStateFile;
+		if (stateFile && options.fresh) rmSync(stateFile, { force: true });
+		const restoring = !!stateFile && existsSync(stateFile);
 		const sandbox = await createSandbox({
 			port: options.sandboxPort,
 			rateLimit: { limit: 50, windowMs: 10_000 },
+			stateFile,
 		});
 		cleanups.push(() => sandbox.close());
-		const counts = seed(sandbox, { extraTags: options.extraTags });
-		log(
-			`CRONCRM sandbox on ${sandbox.url} (key ${DEFAULT_API_KEY}), seeded ${JSON.stringify(counts)}`,
-		);
+		if (restoring) {
+			log(`CRONCRM sandbox on ${sandbox.url} (key ${DEFAULT_API_KEY}), state kept in ${stateFile}`);
+		} else {
+			const counts = seed(sandbox, { extraTags: options.extraTags });
+			sandbox.save();
+			log(
+				`CRONCRM sandbox on ${sandbox.url} (key ${DEFAULT_API_KEY}), seeded ${JSON.stringify(counts)}`,
+			);
+		}
 
 		if (options.fresh) rmSync(options.userFolder, { recursive: true, force: true });
 		mkdirSync(options.userFolder, { recursive: true });
@@ -294,17 +310,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 		started = Date.now();
 		log(`Starting n8n on http://localhost:${options.n8nPort} (log: ${options.logFile})`);
-		const { child, exited } = await startN8n(options, runtime);
+		let n8nProcess = await startN8n(options, runtime);
 		// If this script dies without cleaning up, n8n (its own process group) must not outlive it.
-		const onExit = () => stopProcessGroup(child, 'SIGKILL');
+		const onExit = () => stopProcessGroup(n8nProcess.child, 'SIGKILL');
 		process.on('exit', onExit);
-		cleanups.push(async () => {
-			process.off('exit', onExit);
+		const stopN8n = async () => {
+			const { child, exited } = n8nProcess;
 			stopProcessGroup(child);
 			const timeout = setTimeout(() => stopProcessGroup(child, 'SIGKILL'), 15_000);
 			await exited;
 			clearTimeout(timeout);
+		};
+		cleanups.push(async () => {
+			process.off('exit', onExit);
+			await stopN8n();
 		});
+		const restartN8n = async () => {
+			const restarted = Date.now();
+			await stopN8n();
+			n8nProcess = await startN8n(options, runtime);
+			timings.n8nRestart = seconds(restarted);
+			log(`n8n restarted in ${timings.n8nRestart} s`);
+		};
 		timings.n8nStart = seconds(started);
 		log(`n8n ready in ${timings.n8nStart} s`);
 
@@ -335,7 +362,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			}
 			log(`Example workflows: ${workflows.map((w) => w.name).join(', ')}`);
 		}
-		return { runtime, sandbox, n8n, n8nUrl, credentialId, workflows, timings, stop };
+		return {
+			runtime,
+			sandbox,
+			n8n,
+			n8nUrl,
+			credentialId,
+			workflows,
+			timings,
+			restartN8n,
+			stop,
+		};
 	} catch (error) {
 		await stop();
 		throw error;

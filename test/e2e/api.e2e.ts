@@ -91,6 +91,57 @@ export function apiSuite(stack: Stack): Suite {
 		return runs.flatMap((run) => run.data?.main[0] ?? []).map((item) => item.json);
 	}
 
+	type Slots = Record<string, string>;
+	interface SandboxState {
+		instances: Array<{ access_token: string; webhooks: Slots }>;
+		hookDeliveries: Array<{ hook: string; url: string; status: number; body: any; at: number }>;
+	}
+	const slotsOf = async (instance: string): Promise<Slots> =>
+		(await control<SandboxState>('/state')).instances.find((i) => i.access_token === instance)!
+			.webhooks;
+	const deliveriesSince = async (since: number) =>
+		(await control<SandboxState>('/state')).hookDeliveries.filter((d) => d.at >= since);
+
+	const triggerNode = (webhookId: string, instance: string, events: string[]) => ({
+		id: randomUUID(),
+		name: 'CRONCRM Trigger',
+		type: TRIGGER,
+		typeVersion: 1,
+		position: [0, 0],
+		webhookId,
+		parameters: {
+			instance: { __rl: true, mode: 'list', value: instance, cachedResultName: 'Sales WhatsApp' },
+			events,
+		},
+		credentials,
+	});
+	const productionUrl = (webhookId: string) => `${webhookBase}/webhook/${webhookId}/webhook`;
+
+	/** Waits until the slots are exactly `expected` (after a deactivation: as they were). */
+	async function slotsBecome(instance: string, expected: Slots, what: string) {
+		const slots = await eventually(what, async () => {
+			const now = await slotsOf(instance);
+			return JSON.stringify(now) === JSON.stringify(expected) ? now : undefined;
+		}).catch(async () => await slotsOf(instance));
+		assert.deepEqual(slots, expected, what);
+	}
+
+	/** Waits until the trigger's URL is in the slot (2.x registers after the API answered). */
+	async function registered(instance: string, slot: string, webhookId: string) {
+		return await eventually(`the trigger's URL in ${slot}`, async () => {
+			const slots = await slotsOf(instance);
+			return slots[slot].startsWith(`${productionUrl(webhookId)}?`) ? slots : undefined;
+		});
+	}
+
+	// A failed test must not leave a trigger holding a slot, or an example active, for the next.
+	suite.afterFailure(async () => {
+		for (const id of [...created, ...stack.workflows.map((w) => w.id)]) {
+			await n8n.deactivate(id).catch(() => undefined);
+		}
+		await control('/seed', {});
+	});
+
 	suite.test('the three example workflows are imported', async () => {
 		const names = (await n8n.listWorkflows()).map((w) => w.name);
 		for (const expected of [
@@ -212,6 +263,11 @@ export function apiSuite(stack: Stack): Suite {
 				true,
 				`onReceived not delivered: ${JSON.stringify(received)}`,
 			);
+			// CRONCRM gets a small JSON acknowledgement, not n8n's default response data.
+			assert.deepEqual((received as { response?: unknown }).response, {
+				success: true,
+				started: true,
+			});
 			const ack = await control<{ status: number }>('/hooks/fire', {
 				instance,
 				hook: 'onAck',
@@ -245,6 +301,147 @@ export function apiSuite(stack: Stack): Suite {
 				return JSON.stringify(slots) === JSON.stringify(before) ? slots : undefined;
 			}).catch(async () => await slotOf());
 			assert.deepEqual(after, before, 'deactivation puts every slot back as it was');
+		},
+	);
+
+	suite.test(
+		'(d) 10 cycles of activate, an event the moment the slot holds the URL, deactivate: every event accepted and run once, slots restored',
+		async () => {
+			const instance = SEED.instances.sales;
+			const before = await slotsOf(instance);
+			const webhookId = randomUUID();
+			const workflow = await createWorkflow('trigger cycles', [
+				triggerNode(webhookId, instance, ['onReceived']),
+			]);
+			const cycles = 10;
+			for (let cycle = 1; cycle <= cycles; cycle++) {
+				const since = Date.now();
+				const text = `cycle ${cycle}`;
+				// The sandbox fires from inside the instances/change that writes the URL.
+				await control('/hooks/fire-when-registered', {
+					instance,
+					hook: 'onReceived',
+					urlPrefix: `${productionUrl(webhookId)}?`,
+					payload: { chat: { chat_wid: '5521990000011@c.us' }, message: { message_body: text } },
+				});
+				await n8n.activate(workflow.id);
+				const delivery = await eventually(`the event of ${text}`, async () =>
+					(await deliveriesSince(since)).find((d) => d.body?.message?.message_body === text),
+				);
+				assert.equal(
+					delivery.status,
+					200,
+					`${text}: CRONCRM's post was answered ${delivery.status}`,
+				);
+				await eventually(`the execution of ${text}`, async () => {
+					const done = await finishedExecutions(workflow.id);
+					return done.length >= cycle ? done : undefined;
+				});
+				await n8n.deactivate(workflow.id);
+				await slotsBecome(instance, before, `${text}: deactivation restores every slot`);
+			}
+			await sleep(2000); // a duplicate execution would have shown by now
+			const executions = await finishedExecutions(workflow.id);
+			const texts = executions.map((e) => String(outputOf(e, 'CRONCRM Trigger')[0]?.text)).sort();
+			assert.deepEqual(
+				texts,
+				Array.from({ length: cycles }, (_, i) => `cycle ${i + 1}`).sort(),
+				'exactly one execution per event',
+			);
+			assert.ok(executions.every((e) => e.status === 'success'));
+		},
+	);
+
+	suite.test(
+		'(e) an active trigger edited through the API and published again keeps receiving, and restores on deactivation',
+		async () => {
+			const instance = SEED.instances.sales;
+			const before = await slotsOf(instance);
+			const webhookId = randomUUID();
+			const node = triggerNode(webhookId, instance, ['onReceived']);
+			const workflow = await createWorkflow('trigger edited', [node]);
+			await n8n.activate(workflow.id);
+			await registered(instance, 'message', webhookId);
+
+			// The edit adds an event with its own slot; n8n re-registers the trigger.
+			const since = Date.now();
+			const edited = {
+				...node,
+				parameters: { ...node.parameters, events: ['onReceived', 'IncomingCall'] },
+			};
+			await n8n.updateWorkflow(workflow.id, {
+				name: '[e2e] trigger edited',
+				nodes: [edited],
+				connections: {},
+			});
+			await n8n.activate(workflow.id);
+			const slots = await registered(instance, 'incomingCall', webhookId);
+			assert.ok(slots.message.startsWith(`${productionUrl(webhookId)}?`), 'message slot kept');
+
+			for (const hook of ['onReceived', 'IncomingCall']) {
+				const fired = await fireHook(sandbox.origin, { instance, hook });
+				assert.equal(fired.status, 200, `${hook} after the edit: answered ${fired.status}`);
+			}
+			const executions = await eventually('two executions after the edit', async () => {
+				const done = (await finishedExecutions(workflow.id)).filter(
+					(e) => Date.parse(String(e.startedAt)) >= since - 1000,
+				);
+				return done.length >= 2 ? done : undefined;
+			});
+			const events = executions.map((e) => String(outputOf(e, 'CRONCRM Trigger')[0]?.event)).sort();
+			assert.deepEqual(events, ['IncomingCall', 'onReceived']);
+			const call = executions
+				.map((e) => outputOf(e, 'CRONCRM Trigger')[0])
+				.find((item) => item?.event === 'IncomingCall');
+			assert.match(String(call?.incoming_call_id), /^CALL/, 'the call id for Reject Incoming Call');
+			const refused = (await deliveriesSince(since)).filter((d) => d.status === 401);
+			assert.equal(refused.length, 0, 'no event refused around the re-registration');
+
+			await n8n.deactivate(workflow.id);
+			await slotsBecome(instance, before, 'deactivation restores every slot');
+		},
+	);
+
+	suite.test(
+		'(f) n8n restarted while a trigger is active: events are still accepted and start once',
+		async () => {
+			const instance = SEED.instances.sales;
+			const before = await slotsOf(instance);
+			const webhookId = randomUUID();
+			const workflow = await createWorkflow('trigger across a restart', [
+				triggerNode(webhookId, instance, ['onReceived']),
+			]);
+			await n8n.activate(workflow.id);
+			await registered(instance, 'message', webhookId);
+
+			await stack.restartN8n();
+			const since = Date.now();
+			// Right after start n8n may answer 404 until it has loaded its active workflows.
+			const fired = await eventually(
+				'the event accepted after the restart',
+				async () => {
+					const result = await fireHook(sandbox.origin, {
+						instance,
+						hook: 'onReceived',
+						payload: { message: { message_body: 'after the restart' } },
+					});
+					return result.status === 404 ? undefined : result;
+				},
+				60_000,
+			);
+			assert.equal(fired.status, 200, `answered ${fired.status}`);
+			const [execution] = await eventually('the execution', async () => {
+				const done = await finishedExecutions(workflow.id);
+				return done.length ? done : undefined;
+			});
+			await sleep(2000);
+			assert.equal((await finishedExecutions(workflow.id)).length, 1, 'started once');
+			assert.equal(outputOf(execution, 'CRONCRM Trigger')[0].text, 'after the restart');
+			const refused = (await deliveriesSince(since)).filter((d) => d.status === 401);
+			assert.equal(refused.length, 0, 'no event refused after the restart');
+
+			await n8n.deactivate(workflow.id);
+			await slotsBecome(instance, before, 'deactivation restores every slot');
 		},
 	);
 

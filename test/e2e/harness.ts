@@ -16,10 +16,17 @@ export class Suite {
 
 	private readonly tests: Array<{ name: string; fn: TestFn }> = [];
 
+	private readonly cleanups: TestFn[] = [];
+
 	constructor(readonly title: string) {}
 
 	test(name: string, fn: TestFn) {
 		this.tests.push({ name, fn });
+	}
+
+	/** Runs after a failed test, so that what it left (active workflows, slots) cannot fail the next. */
+	afterFailure(fn: TestFn) {
+		this.cleanups.push(fn);
 	}
 
 	async run(): Promise<TestResult[]> {
@@ -37,6 +44,11 @@ export class Suite {
 					seconds: (Date.now() - started) / 1000,
 					error: message,
 				});
+				for (const cleanup of this.cleanups) {
+					await cleanup().catch((cleanupError: Error) =>
+						console.log(`       (clean-up after the failure failed: ${cleanupError.message})`),
+					);
+				}
 			}
 		}
 		return this.results;

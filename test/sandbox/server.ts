@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 
@@ -9,6 +10,7 @@ import {
 	type RouteRules,
 } from './contract';
 import { CONTROL_ROUTES, ROUTES } from './handlers';
+import { fireArmedHooks } from './handlers/hooks';
 import { emptyState, type SandboxState } from './state';
 
 /** A request as the sandbox saw it; tests assert on these. The API key is never logged. */
@@ -83,6 +85,11 @@ export interface SandboxOptions {
 	rateLimit?: { limit: number; windowMs: number };
 	/** Send Retry-After with 429s (the real API's behaviour is unknown; both are tested). */
 	retryAfter?: boolean;
+	/**
+	 * Keep the account in this JSON file: loaded at start if it exists, written after every
+	 * change. So `npm run dev` finds its instances' slots (and the triggers' URLs) after a restart.
+	 */
+	stateFile?: string;
 }
 
 export interface Sandbox {
@@ -94,7 +101,7 @@ export interface Sandbox {
 	requests: RecordedRequest[];
 	/** Requests answered 429 by the rate limit (not by injected faults). */
 	rejected: number;
-	options: Required<Omit<SandboxOptions, 'port' | 'host'>>;
+	options: Required<Omit<SandboxOptions, 'port' | 'host' | 'stateFile'>>;
 	faults?: FaultPlan;
 	reset(): void;
 	/**
@@ -102,6 +109,8 @@ export interface Sandbox {
 	 * a busy machine) would otherwise finish after a reset and write into the next test's state.
 	 */
 	idle(): Promise<void>;
+	/** Writes the state file now (options.stateFile), e.g. after changing state directly. */
+	save(): void;
 	close(): Promise<void>;
 }
 
@@ -174,6 +183,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 		idle: async () => {
 			if (handling > 0) await new Promise<void>((resolve) => whenIdle.push(resolve));
 		},
+		save: () => saveState(),
 		close: async () =>
 			await new Promise<void>((resolve) => {
 				server.closeAllConnections();
@@ -297,6 +307,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 		const status = result.status ?? 200;
 		if (req.method !== 'GET' && status < 400) {
 			sandbox.state.mutations.push({ route, body, at: Date.now() });
+			fireArmedHooks(sandbox);
 		}
 		if (fault) return await injectFault(fault, res, record);
 		return reply(status, result.body);
@@ -336,6 +347,20 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 		}
 	}
 
+	const { stateFile } = options;
+	if (stateFile && existsSync(stateFile)) {
+		sandbox.state = {
+			...emptyState(),
+			...(JSON.parse(readFileSync(stateFile, 'utf8')) as Partial<SandboxState>),
+		};
+	}
+	/** Written whole, through a temporary file, so that a stop mid-write leaves the last state. */
+	function saveState() {
+		if (!stateFile) return;
+		writeFileSync(`${stateFile}.tmp`, JSON.stringify(sandbox.state));
+		renameSync(`${stateFile}.tmp`, stateFile);
+	}
+
 	const server: Server = createServer((req, res) => {
 		handling++;
 		handle(req, res)
@@ -344,6 +369,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 					send(res, 500, { success: false, msg: `Sandbox error: ${error.message}` });
 			})
 			.finally(() => {
+				if (req.method !== 'GET') saveState();
 				if (--handling > 0) return;
 				const waiting = whenIdle;
 				whenIdle = [];

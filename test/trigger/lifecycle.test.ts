@@ -190,7 +190,10 @@ describe('CRONCRM Trigger: registration (webhookMethods)', () => {
 		await t.activate();
 		(instance.webhooks as Record<string, string>).incomingCall = registeredIn(instance, 'message');
 		await t.deactivate();
-		expect(slotsOf(instance)).toMatchObject({ message: 'https://erp.example.com/m', incomingCall: '' });
+		expect(slotsOf(instance)).toMatchObject({
+			message: 'https://erp.example.com/m',
+			incomingCall: '',
+		});
 	});
 
 	it("another workflow's trigger URL in a slot makes activation fail, naming the slot and the URL; nothing is written", async () => {
@@ -419,7 +422,7 @@ describe('CRONCRM Trigger: activation holds no state (n8n 2.x publishes in the b
 		stateChanged: 'https://erp.example.com/croncrm/state',
 	};
 
-	it('create run twice (or after a lost save) neither fails nor takes its own URL for the user\'s; deactivation restores the user\'s URLs', async () => {
+	it("create run twice (or after a lost save) neither fails nor takes its own URL for the user's; deactivation restores the user's URLs", async () => {
 		const instance = seedInstance(user);
 		const snapshot = slotsOf(instance);
 		const t = trigger(instance.access_token as string, ['onReceived', 'onStateChanged']);

@@ -18,8 +18,13 @@ describe('CRONCRM Trigger: which n8n addresses CRONCRM cannot reach', () => {
 		'my-box.local',
 	])('%s is local', (host) => expect(isLocalHost(host)).toBe(true));
 
-	it.each(['n8n.example.com', '172.15.0.1', '172.32.0.1', '8.8.8.8', '193.168.1.1', 'fd.example.com', '[2001:db8::1]'])(
-		'%s is public',
-		(host) => expect(isLocalHost(host)).toBe(false),
-	);
+	it.each([
+		'n8n.example.com',
+		'172.15.0.1',
+		'172.32.0.1',
+		'8.8.8.8',
+		'193.168.1.1',
+		'fd.example.com',
+		'[2001:db8::1]',
+	])('%s is public', (host) => expect(isLocalHost(host)).toBe(false));
 });

@@ -1,4 +1,4 @@
-import type { ControlHandler, HandlerResult } from '../server';
+import type { ControlHandler, HandlerResult, Sandbox } from '../server';
 import type { Row, SandboxState } from '../state';
 import { byToken, chatOf, fail } from './common';
 import { instanceOf, setEmptyMeansUnchanged, SLOT_FIELDS } from './instance';
@@ -187,24 +187,75 @@ export const hookControlRoutes: Record<string, ControlHandler> = {
 		if (!instance) return fail(404, `No sandbox instance "${String(body.instance)}"`);
 		const hook = String(body.hook ?? '');
 		const slot = SLOT_OF_HOOK[hook];
-		if (!slot) {
-			return fail(422, `Unknown hook "${hook}": one of ${Object.keys(SLOT_OF_HOOK).join(', ')}`);
-		}
+		if (!slot) return unknownHook(hook);
 		const url = String((instance.webhooks as Json)[SLOT_FIELDS[slot]] ?? '');
 		if (url === '') {
 			return fail(409, `Slot ${slot} of instance "${String(instance.name)}" is empty`);
 		}
-		const payload = isObject(body.payload) ? body.payload : {};
-		const hookBody =
-			SLOT_OF_HOOK[hook] === 'webhookMessage'
-				? messageHook(state, hook, payload, instance)
-				: merge(otherHook(state, hook, instance), payload);
-		const { status, response } = await post(url, hookBody);
-		state.hookDeliveries.push({ slot, hook, url, status, body: hookBody, at: Date.now() });
-		const delivered = status >= 200 && status < 300;
-		return {
-			status: status === 0 ? 502 : 200,
-			body: { success: status !== 0, status, delivered, hook, slot, url, response },
-		};
+		const delivery = await deliver(sandbox, instance, hook, body.payload);
+		return { status: delivery.status === 0 ? 502 : 200, body: delivery };
+	},
+	/**
+	 * { instance, hook, payload?, urlPrefix }: fires the hook as soon as an instances/change puts
+	 * a URL starting with urlPrefix into its slot, as early as CRONCRM itself could. The delivery
+	 * is recorded in state.hookDeliveries.
+	 */
+	'POST /hooks/fire-when-registered': (sandbox, body): HandlerResult => {
+		const hook = String(body.hook ?? '');
+		if (!SLOT_OF_HOOK[hook]) return unknownHook(hook);
+		if (!instanceOf(sandbox.state.instances, body.instance)) {
+			return fail(404, `No sandbox instance "${String(body.instance)}"`);
+		}
+		const list = armed.get(sandbox) ?? [];
+		list.push({
+			instance: String(body.instance),
+			hook,
+			payload: body.payload,
+			urlPrefix: String(body.urlPrefix ?? ''),
+		});
+		armed.set(sandbox, list);
+		return { body: { success: true, armed: list.length } };
 	},
 };
+
+function unknownHook(hook: string): HandlerResult {
+	return fail(422, `Unknown hook "${hook}": one of ${Object.keys(SLOT_OF_HOOK).join(', ')}`);
+}
+
+/** Posts one hook's body to the URL in its slot and records the delivery. */
+async function deliver(sandbox: Sandbox, instance: Row, hook: string, given: unknown) {
+	const { state } = sandbox;
+	const slot = SLOT_OF_HOOK[hook];
+	const url = String((instance.webhooks as Json)[SLOT_FIELDS[slot]] ?? '');
+	const payload = isObject(given) ? given : {};
+	const hookBody =
+		slot === 'webhookMessage'
+			? messageHook(state, hook, payload, instance)
+			: merge(otherHook(state, hook, instance), payload);
+	const { status, response } = await post(url, hookBody);
+	state.hookDeliveries.push({ slot, hook, url, status, body: hookBody, at: Date.now() });
+	const delivered = status >= 200 && status < 300;
+	return { success: status !== 0, status, delivered, hook, slot, url, response };
+}
+
+interface ArmedFire {
+	instance: string;
+	hook: string;
+	payload: unknown;
+	urlPrefix: string;
+}
+const armed = new WeakMap<Sandbox, ArmedFire[]>();
+
+/** Called after every write: fires the armed hooks whose slot now holds their URL. */
+export function fireArmedHooks(sandbox: Sandbox): void {
+	const list = armed.get(sandbox);
+	if (!list?.length) return;
+	for (const fire of [...list]) {
+		const instance = instanceOf(sandbox.state.instances, fire.instance);
+		if (!instance) continue;
+		const url = String((instance.webhooks as Json)[SLOT_FIELDS[SLOT_OF_HOOK[fire.hook]]] ?? '');
+		if (url === '' || !url.startsWith(fire.urlPrefix)) continue;
+		list.splice(list.indexOf(fire), 1);
+		void deliver(sandbox, instance, fire.hook, fire.payload);
+	}
+}
