@@ -18,7 +18,7 @@ import { join, resolve } from 'path';
 
 import { seed } from '../../test/sandbox/handlers/seed';
 import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../../test/sandbox/server';
-import { CACHE_DIR, cleanEnv, ensureRuntime, log, run, type Runtime } from './install';
+import { cleanEnv, ensureRuntime, log, run, type Runtime } from './install';
 import { N8nClient } from './n8n-client';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -281,7 +281,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		let started = Date.now();
 		const [runtime, tarball] = await Promise.all([
 			ensureRuntime(),
-			buildAndPack(join(CACHE_DIR, 'pack')),
+			// Per checkout: two clones testing at once must not install each other's tarball.
+			buildAndPack(join(REPO_ROOT, '.cache', 'pack')),
 		]);
 		timings.installAndBuild = seconds(started);
 
