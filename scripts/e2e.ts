@@ -48,6 +48,8 @@ async function main() {
 				fresh: true,
 				logFile: join(artifacts, 'n8n.log'),
 				importExamples: true,
+				// As npm run dev: the restart test finds the slots where the trigger left them.
+				sandboxStateFile: join(userFolder, 'sandbox-state.json'),
 			}),
 			withBrowser ? ensureChromium() : Promise.resolve(undefined),
 		]);

@@ -66,8 +66,11 @@ export interface Stack {
 	credentialId: string;
 	workflows: Array<{ id: string; name: string; file: string }>;
 	timings: Record<string, number>;
-	/** Stops n8n and starts it again on the same database, as an operator's restart does. */
-	restartN8n(): Promise<void>;
+	/**
+	 * Stops n8n and starts it again on the same database; with a sandbox state file, the sandbox
+	 * too (from that file). As Ctrl-C and `npm run dev` again do. `sandbox` is then the new one.
+	 */
+	restart(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -289,11 +292,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		const stateFile = options.sandboxStateFile;
 		if (stateFile && options.fresh) rmSync(stateFile, { force: true });
 		const restoring = !!stateFile && existsSync(stateFile);
-		const sandbox = await createSandbox({
-			port: options.sandboxPort,
-			rateLimit: { limit: 50, windowMs: 10_000 },
-			stateFile,
-		});
+		const startSandbox = async () =>
+			await createSandbox({
+				port: options.sandboxPort,
+				rateLimit: { limit: 50, windowMs: 10_000 },
+				stateFile,
+			});
+		let sandbox = await startSandbox();
 		cleanups.push(() => sandbox.close());
 		if (restoring) {
 			log(`CRONCRM sandbox on ${sandbox.url} (key ${DEFAULT_API_KEY}), state kept in ${stateFile}`);
@@ -326,12 +331,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			process.off('exit', onExit);
 			await stopN8n();
 		});
-		const restartN8n = async () => {
+		const restart = async () => {
 			const restarted = Date.now();
 			await stopN8n();
+			if (stateFile) {
+				await sandbox.close();
+				sandbox = await startSandbox();
+				stack.sandbox = sandbox;
+			}
 			n8nProcess = await startN8n(options, runtime);
-			timings.n8nRestart = seconds(restarted);
-			log(`n8n restarted in ${timings.n8nRestart} s`);
+			timings.restart = seconds(restarted);
+			log(`n8n${stateFile ? ' and the sandbox' : ''} restarted in ${timings.restart} s`);
 		};
 		timings.n8nStart = seconds(started);
 		log(`n8n ready in ${timings.n8nStart} s`);
@@ -363,7 +373,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			}
 			log(`Example workflows: ${workflows.map((w) => w.name).join(', ')}`);
 		}
-		return {
+		const stack: Stack = {
 			runtime,
 			sandbox,
 			n8n,
@@ -371,9 +381,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			credentialId,
 			workflows,
 			timings,
-			restartN8n,
+			restart,
 			stop,
 		};
+		return stack;
 	} catch (error) {
 		await stop();
 		throw error;

@@ -403,7 +403,7 @@ export function apiSuite(stack: Stack): Suite {
 	);
 
 	suite.test(
-		'(f) n8n restarted while a trigger is active: events are still accepted and start once',
+		'(f) n8n and the sandbox restarted (as Ctrl-C and npm run dev again) while a trigger is active: events are still accepted and start once',
 		async () => {
 			const instance = SEED.instances.sales;
 			const before = await slotsOf(instance);
@@ -414,7 +414,7 @@ export function apiSuite(stack: Stack): Suite {
 			await n8n.activate(workflow.id);
 			await registered(instance, 'message', webhookId);
 
-			await stack.restartN8n();
+			await stack.restart();
 			const since = Date.now();
 			// Right after start n8n may answer 404 until it has loaded its active workflows.
 			const fired = await eventually(
