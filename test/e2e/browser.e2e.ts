@@ -197,15 +197,15 @@ export function browserSuite(
 			.getByText('CRONCRM', { exact: true })
 			.click();
 		for (const event of [
-			'On message received',
-			'On message status changed',
-			'On incoming call',
-			'On added to group',
+			'On Message Received',
+			'On Message Status Changed',
+			'On Incoming Call',
+			'On Added to Group',
 		]) {
 			await creator.getByText(event, { exact: true }).waitFor();
 		}
 		await shot('trigger-events');
-		await creator.getByText('On message received', { exact: true }).click();
+		await creator.getByText('On Message Received', { exact: true }).click();
 		await page.getByTestId('ndv').waitFor();
 
 		const instances = await openLocator('instance');
