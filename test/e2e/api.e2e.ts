@@ -134,6 +134,16 @@ export function apiSuite(stack: Stack): Suite {
 		});
 	}
 
+	/** A new workflow with one CRONCRM Trigger on the Sales instance, and the slots before it. */
+	async function triggerWorkflow(name: string, events: string[]) {
+		const instance = SEED.instances.sales;
+		const before = await slotsOf(instance);
+		const webhookId = randomUUID();
+		const node = triggerNode(webhookId, instance, events);
+		const workflow = await createWorkflow(name, [node]);
+		return { instance, before, webhookId, node, workflow };
+	}
+
 	// A failed test must not leave a trigger holding a slot, or an example active, for the next.
 	suite.afterFailure(async () => {
 		for (const id of [...created, ...stack.workflows.map((w) => w.id)]) {
@@ -198,44 +208,16 @@ export function apiSuite(stack: Stack): Suite {
 		'(b) activating a CRONCRM Trigger registers its URL; one execution per subscribed event; deactivating restores the slot',
 		async () => {
 			const since = Date.now();
-			const instance = SEED.instances.sales;
-			const slotOf = async () => {
-				const state = await control<{
-					instances: Array<{ access_token: string; webhooks: Record<string, string> }>;
-				}>('/state');
-				return state.instances.find((i) => i.access_token === instance)!.webhooks;
-			};
-			const before = await slotOf();
-
-			const webhookId = randomUUID();
-			const workflow = await createWorkflow('trigger', [
-				{
-					id: randomUUID(),
-					name: 'CRONCRM Trigger',
-					type: TRIGGER,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId,
-					parameters: {
-						instance: {
-							__rl: true,
-							mode: 'list',
-							value: instance,
-							cachedResultName: 'Sales WhatsApp',
-						},
-						events: ['onReceived'],
-					},
-					credentials,
-				},
+			const { instance, before, webhookId, workflow } = await triggerWorkflow('trigger', [
+				'onReceived',
 			]);
 			await n8n.activate(workflow.id);
 
-			const expectedUrl = `${webhookBase}/webhook/${webhookId}/webhook`;
-			// 2.x publishes in the background: the trigger registers a moment after the API answers.
+			const expectedUrl = productionUrl(webhookId);
 			const registered = await eventually('the trigger to register its URL', async () => {
-				const slots = await slotOf();
+				const slots = await slotsOf(instance);
 				return slots.message.startsWith(expectedUrl) ? slots : undefined;
-			}).catch(async () => await slotOf());
+			}).catch(async () => await slotsOf(instance));
 			assert.ok(
 				registered.message.startsWith(expectedUrl),
 				`message slot should hold ${expectedUrl}, holds "${registered.message}"; the sandbox got ${JSON.stringify(
@@ -296,22 +278,15 @@ export function apiSuite(stack: Stack): Suite {
 			assert.ok(!Number.isNaN(Date.parse(String(event.timestamp))), 'timestamp is an ISO date');
 
 			await n8n.deactivate(workflow.id);
-			const after = await eventually('the slot to be restored', async () => {
-				const slots = await slotOf();
-				return JSON.stringify(slots) === JSON.stringify(before) ? slots : undefined;
-			}).catch(async () => await slotOf());
-			assert.deepEqual(after, before, 'deactivation puts every slot back as it was');
+			await slotsBecome(instance, before, 'deactivation puts every slot back as it was');
 		},
 	);
 
 	suite.test(
 		'(d) 10 cycles of activate, an event the moment the slot holds the URL, deactivate: every event accepted and run once, slots restored',
 		async () => {
-			const instance = SEED.instances.sales;
-			const before = await slotsOf(instance);
-			const webhookId = randomUUID();
-			const workflow = await createWorkflow('trigger cycles', [
-				triggerNode(webhookId, instance, ['onReceived']),
+			const { instance, before, webhookId, workflow } = await triggerWorkflow('trigger cycles', [
+				'onReceived',
 			]);
 			const cycles = 10;
 			for (let cycle = 1; cycle <= cycles; cycle++) {
@@ -355,11 +330,10 @@ export function apiSuite(stack: Stack): Suite {
 	suite.test(
 		'(e) an active trigger edited through the API and published again keeps receiving, and restores on deactivation',
 		async () => {
-			const instance = SEED.instances.sales;
-			const before = await slotsOf(instance);
-			const webhookId = randomUUID();
-			const node = triggerNode(webhookId, instance, ['onReceived']);
-			const workflow = await createWorkflow('trigger edited', [node]);
+			const { instance, before, webhookId, node, workflow } = await triggerWorkflow(
+				'trigger edited',
+				['onReceived'],
+			);
 			await n8n.activate(workflow.id);
 			await registered(instance, 'message', webhookId);
 
@@ -405,12 +379,10 @@ export function apiSuite(stack: Stack): Suite {
 	suite.test(
 		'(f) n8n and the sandbox restarted (as Ctrl-C and npm run dev again) while a trigger is active: events are still accepted and start once',
 		async () => {
-			const instance = SEED.instances.sales;
-			const before = await slotsOf(instance);
-			const webhookId = randomUUID();
-			const workflow = await createWorkflow('trigger across a restart', [
-				triggerNode(webhookId, instance, ['onReceived']),
-			]);
+			const { instance, before, webhookId, workflow } = await triggerWorkflow(
+				'trigger across a restart',
+				['onReceived'],
+			);
 			await n8n.activate(workflow.id);
 			await registered(instance, 'message', webhookId);
 
