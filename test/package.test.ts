@@ -2,6 +2,8 @@ import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
+import { CronCrmApi } from '../credentials/CronCrmApi.credentials';
+
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -41,5 +43,30 @@ describe('The npm package', () => {
 		expect(files).toEqual(
 			expect.arrayContaining(['dist/icons/croncrm.svg', 'dist/icons/croncrm.dark.svg']),
 		);
+	});
+
+	it('links its documentation to README sections that exist (the README is the npm page)', () => {
+		const readme = readFileSync(join(root, 'README.md'), 'utf8');
+		// The anchors GitHub and npm give README headings.
+		const anchors = [...readme.matchAll(/^#{1,4} (.+)$/gm)].map(([, heading]) =>
+			heading
+				.toLowerCase()
+				.replace(/[^\w\s-]/g, '')
+				.trim()
+				.replace(/\s/g, '-'),
+		);
+		const codexUrls = pkg.n8n.nodes.flatMap((node: string) => {
+			const codex = JSON.parse(readFileSync(join(root, node.replace(/\.js$/, '.json')), 'utf8'));
+			return Object.values(codex.resources as Record<string, Array<{ url: string }>>)
+				.flat()
+				.map((link) => link.url);
+		});
+		const credentialUrl = new CronCrmApi().documentationUrl;
+		expect(credentialUrl).toBe(`https://www.npmjs.com/package/${pkg.name}#getting-an-api-key`);
+		for (const url of [credentialUrl, ...codexUrls]) {
+			const [page, anchor] = url.split('#');
+			expect(page).toBe(`https://www.npmjs.com/package/${pkg.name}`);
+			expect(anchors).toContain(anchor);
+		}
 	});
 });
