@@ -1,10 +1,9 @@
-// Copies what tsc does not: the SVG icons, and each node's codex file (categories, docs links),
-// next to the compiled code where n8n looks for them.
+// `n8n-node build` compiles with tsc and copies the SVG icons; it does not copy codex files
+// (categories, docs links), so this task puts each node's codex file next to its compiled code,
+// where n8n looks for it.
 const fs = require('fs');
 const path = require('path');
 const { task, src, dest, parallel } = require('gulp');
-
-task('build:icons', () => src('icons/*.svg').pipe(dest(path.resolve('dist', 'icons'))));
 
 // Codex files live in nodes/<Node>/codex/, not beside the .ts sources: there, `import './X.node'`
 // would resolve to X.node.json under tsx. n8n expects them beside the compiled node.
@@ -18,4 +17,4 @@ const codexCopies = fs
 		return copy;
 	});
 
-task('build:assets', parallel('build:icons', ...codexCopies));
+task('build:codex', parallel(...codexCopies));

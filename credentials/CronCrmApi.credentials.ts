@@ -16,7 +16,8 @@ export class CronCrmApi implements ICredentialType {
 		dark: 'file:../icons/croncrm.dark.svg',
 	};
 
-	documentationUrl = 'https://croncrm.com';
+	// The README's section on the key (shown on npm's page for the package).
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-croncrm#getting-an-api-key';
 
 	properties: INodeProperties[] = [
 		{

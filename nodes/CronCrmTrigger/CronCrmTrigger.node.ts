@@ -69,27 +69,33 @@ async function fetchMedia(ctx: IWebhookFunctions, event: NormalizedEvent): Promi
 	};
 }
 
+/** How long the deadline's timer outlives a finished download, at most. */
+const DEADLINE_TICK_MS = 200;
+
 /**
  * `work`, or an error once MEDIA_LIMITS.deadlineMs has passed. The transport's own retries may
  * go on in the background; their result is then dropped.
  */
 async function withinDeadline<T>(ctx: IWebhookFunctions, work: Promise<T>): Promise<T> {
 	const { deadlineMs } = MEDIA_LIMITS;
-	const timer = new AbortController();
-	const expired = sleep(deadlineMs, timer.signal).then(
-		() => {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The file took longer than ${deadlineMs / 1000} s to download: the workflow started without it, so that CRONCRM got its answer in time`,
-			);
-		},
-		// Cancelled: the work finished first.
-		() => undefined as never,
-	);
+	const endsAt = Date.now() + deadlineMs;
+	let settled = false;
+	// Short sleeps instead of one cancellable sleep: n8n-workflow 1.x's `sleep` takes no abort
+	// signal, so a single 15 s timer would outlive every download on n8n 1.x.
+	const expired = (async (): Promise<never> => {
+		for (let left = deadlineMs; !settled && left > 0; left = endsAt - Date.now()) {
+			await sleep(Math.min(left, DEADLINE_TICK_MS));
+		}
+		if (settled) return undefined as never;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The file took longer than ${deadlineMs / 1000} s to download: the workflow started without it, so that CRONCRM got its answer in time`,
+		);
+	})();
 	try {
 		return await Promise.race([work, expired]);
 	} finally {
-		timer.abort();
+		settled = true;
 	}
 }
 

@@ -1,16 +1,38 @@
 /**
  * Installs what the dev and end-to-end stacks need into a cache directory outside the
- * repository's tracked files: a Node 24 binary (n8n 2.x requires it; this project builds on
- * Node 20) and a pinned n8n. Each step writes a marker when it completes, so an interrupted
- * install resumes and a warm cache costs nothing.
+ * repository's tracked files: a pinned n8n of the chosen line and the Node it runs on (for 2.x
+ * a Node 24 binary, since this project builds on Node 20; for 1.x the running Node). Each step
+ * writes a marker when it completes, so an interrupted install resumes and a warm cache costs
+ * nothing.
  */
 import { spawn } from 'child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { homedir } from 'os';
 import { join } from 'path';
 
-export const N8N_VERSION = '2.41.1';
 export const NODE_VERSION = '24.21.0';
+
+/** The n8n lines the stack can run; CRONCRM_N8N_LINE picks one (default 2). */
+export const N8N_LINES = {
+	'2': { version: '2.41.1', rebuild: ['sqlite3', 'isolated-vm'], env: {} },
+	// The oldest line users still run. Its default `vm` expression engine needs isolated-vm on
+	// Node >= 22 and exits on Node 20; the legacy engine runs on both.
+	'1': { version: '1.123.81', rebuild: ['sqlite3'], env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+} as const;
+export type N8nLine = keyof typeof N8N_LINES;
+
+export function selectedLine(): N8nLine {
+	const line = process.env.CRONCRM_N8N_LINE ?? '2';
+	if (!(line in N8N_LINES)) {
+		throw new Error(
+			`CRONCRM_N8N_LINE=${line}: expected one of ${Object.keys(N8N_LINES).join(', ')}`,
+		);
+	}
+	return line as N8nLine;
+}
+
+/** The n8n version `npm run dev` and the 2.x end-to-end run use. */
+export const N8N_VERSION = N8N_LINES['2'].version;
 /** Every n8n version asks for xlsx from a CDN; the registry's last release is equivalent. */
 const N8N_OVERRIDES = { xlsx: '0.18.5' };
 
@@ -19,13 +41,15 @@ export const CACHE_DIR =
 	join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-croncrm');
 
 export interface Runtime {
-	/** The Node >= 24 binary n8n runs on. */
+	/** The n8n version installed, e.g. 2.41.1. */
+	n8nVersion: string;
+	/** The Node binary n8n runs on (>= 24 for n8n 2.x). */
 	node: string;
 	/** Directory of that binary; goes first in PATH so n8n's task runner uses it too. */
 	nodeBinDir: string;
 	/** n8n's CLI entry, run as `<node> <n8nBin>`. */
 	n8nBin: string;
-	/** Environment for commands that compile native modules against Node 24. */
+	/** Environment for n8n and for compiling its native modules against that Node. */
 	env: NodeJS.ProcessEnv;
 }
 
@@ -154,60 +178,86 @@ function runtimeEnv(node: string): NodeJS.ProcessEnv {
 	};
 }
 
-async function ensureN8n(env: NodeJS.ProcessEnv): Promise<string> {
-	const dir = join(CACHE_DIR, `n8n-${N8N_VERSION}`);
+async function ensureN8n(line: N8nLine, env: NodeJS.ProcessEnv, nodeMajorVersion: number) {
+	const { version, rebuild } = N8N_LINES[line];
+	// 1.x runs on the machine's Node: its native modules are built for that Node's major.
+	const dir = join(
+		CACHE_DIR,
+		line === '2' ? `n8n-${version}` : `n8n-${version}-node${nodeMajorVersion}`,
+	);
 	const bin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const installed = join(dir, '.installed');
 	const marker = join(dir, '.complete');
 	if (existsSync(marker) && existsSync(bin)) return bin;
-	return withLock(`n8n-${N8N_VERSION}`, async () => {
+	return withLock(`n8n-${version}`, async () => {
 		if (existsSync(marker) && existsSync(bin)) return bin;
 		mkdirSync(dir, { recursive: true });
 		if (!existsSync(installed) || !existsSync(bin)) {
 			const started = Date.now();
 			log(
-				`Installing n8n ${N8N_VERSION} into ${dir} (first run only: about 2.9 GB from the npm registry, 2-6 min)`,
+				`Installing n8n ${version} into ${dir} (first run only: about ${line === '2' ? '2.9' : '1.8'} GB from the npm registry, 2-6 min)`,
 			);
 			writeFileSync(
 				join(dir, 'package.json'),
 				JSON.stringify(
-					{ private: true, dependencies: { n8n: N8N_VERSION }, overrides: N8N_OVERRIDES },
+					{ private: true, dependencies: { n8n: version }, overrides: N8N_OVERRIDES },
 					null,
 					2,
 				),
 			);
 			// Scripts are skipped: several optional native modules fail to build and n8n needs
-			// only two of them, rebuilt below against Node 24.
+			// only the ones rebuilt below.
 			await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], {
 				cwd: dir,
 				env,
 				quiet: true,
 			});
 			writeFileSync(installed, new Date().toISOString());
-			log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s`);
+			log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
 		}
 		const started = Date.now();
-		log('Compiling n8n native modules (sqlite3, isolated-vm) for Node 24, ~1.5 min');
-		await run('npm', ['rebuild', 'sqlite3', 'isolated-vm'], { cwd: dir, env, quiet: true });
+		log(
+			`Compiling n8n's native modules (${rebuild.join(', ')}) for Node ${nodeMajorVersion}, 1-5 min`,
+		);
+		await run('npm', ['rebuild', ...rebuild], { cwd: dir, env, quiet: true });
 		writeFileSync(marker, new Date().toISOString());
 		log(`Native modules built in ${Math.round((Date.now() - started) / 1000)} s`);
 		return bin;
 	});
 }
 
-/** Node 24 and n8n, installed on first use. */
-export async function ensureRuntime(): Promise<Runtime> {
+/** n8n of the selected line (CRONCRM_N8N_LINE) and the Node it runs on, installed on first use. */
+export async function ensureRuntime(line: N8nLine = selectedLine()): Promise<Runtime> {
+	const { version, env: lineEnv } = N8N_LINES[line];
+	if (line === '1') {
+		const major = nodeMajor(process.version);
+		if (major < 20)
+			throw new Error(`n8n ${version} needs Node 20 or newer; this is ${process.version}`);
+		const env = { ...cleanEnv(), ...lineEnv };
+		const n8nBin = await ensureN8n(line, env, major);
+		return {
+			n8nVersion: version,
+			node: process.execPath,
+			nodeBinDir: join(process.execPath, '..'),
+			n8nBin,
+			env,
+		};
+	}
 	const node = await ensureNode();
-	const env = runtimeEnv(node);
-	const n8nBin = await ensureN8n(env);
-	return { node, nodeBinDir: join(node, '..'), n8nBin, env };
+	const env = { ...runtimeEnv(node), ...lineEnv };
+	const n8nBin = await ensureN8n(line, env, nodeMajor(NODE_VERSION));
+	return { n8nVersion: version, node, nodeBinDir: join(node, '..'), n8nBin, env };
 }
 
-// `tsx scripts/lib/install.ts` installs without starting anything (CI can warm its cache this way).
+// `tsx scripts/lib/install.ts` installs without starting anything (CI can warm its cache this
+// way); CRONCRM_N8N_LINE=1 installs the 1.x line.
 if (require.main === module) {
 	const started = Date.now();
 	ensureRuntime().then(
-		(runtime) => log(`Ready in ${Math.round((Date.now() - started) / 1000)} s: ${runtime.n8nBin}`),
+		(runtime) =>
+			log(
+				`n8n ${runtime.n8nVersion} ready in ${Math.round((Date.now() - started) / 1000)} s: ${runtime.n8nBin}`,
+			),
 		(error) => {
 			console.error(error);
 			process.exit(1);

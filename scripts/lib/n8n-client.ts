@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 
 import { log } from './install';
 
+/** Scopes of the stack's public-API key on n8n 2.x. */
 export const API_KEY_SCOPES = [
 	'workflow:create',
 	'workflow:read',
@@ -21,6 +22,9 @@ export const API_KEY_SCOPES = [
 	'credential:update',
 	'credential:list',
 ];
+
+/** n8n 1.x answers 400 "Invalid scopes" to these: its public API cannot list or update credentials. */
+const SCOPES_NEW_IN_2X = ['credential:update', 'credential:list'];
 
 export interface WorkflowSummary {
 	id: string;
@@ -51,7 +55,14 @@ export class N8nClient {
 
 	apiKey = '';
 
+	/** n8n's version (from /rest/settings), known after ownerOrLogin. */
+	version = '';
+
 	constructor(readonly origin: string) {}
+
+	get major(): number {
+		return Number(this.version.split('.')[0]);
+	}
 
 	private async request<T>(
 		method: string,
@@ -102,6 +113,7 @@ export class N8nClient {
 		lastName: string;
 		password: string;
 	}) {
+		await this.untilRestRoutesAnswer();
 		const setup = await this.request<{ message?: string }>(
 			'POST',
 			'/rest/owner/setup',
@@ -111,6 +123,7 @@ export class N8nClient {
 		if (setup.status === 200) {
 			this.keepCookie(setup.headers);
 			log(`Created the n8n owner ${owner.email}`);
+			await this.readVersion();
 			return;
 		}
 		const login = await this.request<{ message?: string }>(
@@ -125,6 +138,37 @@ export class N8nClient {
 			);
 		}
 		this.keepCookie(login.headers);
+		await this.readVersion();
+	}
+
+	/**
+	 * n8n answers /healthz/readiness while it is still registering its REST routes (measured on
+	 * 1.123: /rest/settings, registered last, answered 404 at first), so wait for that one.
+	 */
+	private async untilRestRoutesAnswer() {
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const settings = await this.request('GET', '/rest/settings', undefined, 'cookie');
+			if (settings.status === 200) return;
+			if (Date.now() > deadline) {
+				throw new Error(`n8n's /rest/settings still answers ${settings.status} after 60 s`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	/** The signed-in owner's settings carry n8n's version; the public ones do not. */
+	private async readVersion() {
+		const settings = await this.request<{ data?: { versionCli?: string } }>(
+			'GET',
+			'/rest/settings',
+			undefined,
+			'cookie',
+		);
+		this.version = settings.body?.data?.versionCli ?? '';
+		if (!/^\d+\./.test(this.version)) {
+			throw new Error(`n8n's /rest/settings gave no version (${settings.status})`);
+		}
 	}
 
 	/** Reuses the key saved in stateFile if n8n still accepts it, else creates one. */
@@ -140,7 +184,14 @@ export class N8nClient {
 		const created = await this.request<{ data: { rawApiKey: string } }>(
 			'POST',
 			'/rest/api-keys',
-			{ label: `croncrm-stack-${Date.now()}`, scopes: API_KEY_SCOPES, expiresAt: null },
+			{
+				label: `croncrm-stack-${Date.now()}`,
+				scopes:
+					this.major < 2
+						? API_KEY_SCOPES.filter((scope) => !SCOPES_NEW_IN_2X.includes(scope))
+						: API_KEY_SCOPES,
+				expiresAt: null,
+			},
 			'cookie',
 		);
 		if (created.status !== 200) {
@@ -158,6 +209,7 @@ export class N8nClient {
 		type: string,
 		data: Record<string, unknown>,
 	): Promise<string> {
+		if (this.major < 2) return await this.upsertCredential1x(name, type, data);
 		const list = await this.api<{ data: Array<{ id: string; name: string; type: string }> }>(
 			'GET',
 			'/credentials?limit=250',
@@ -170,6 +222,51 @@ export class N8nClient {
 			return existing.id;
 		}
 		const created = await this.api<{ id: string }>('POST', '/credentials', { name, type, data });
+		return created.id;
+	}
+
+	/**
+	 * n8n 1.x: its public API cannot list or update credentials, so those go through the
+	 * owner's session; creating wants `allowedHttpRequestDomains` (shown in 1.x's credential
+	 * form for HTTP Request use; "all" is its default).
+	 */
+	private async upsertCredential1x(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<string> {
+		const list = await this.request<{ data: Array<{ id: string; name: string; type: string }> }>(
+			'GET',
+			'/rest/credentials',
+			undefined,
+			'cookie',
+		);
+		if (list.status !== 200) {
+			throw new Error(`GET /rest/credentials -> ${list.status}: ${JSON.stringify(list.body)}`);
+		}
+		const existing = list.body.data.find(
+			(credential) => credential.name === name && credential.type === type,
+		);
+		const withDomains = { allowedHttpRequestDomains: 'all', ...data };
+		if (existing) {
+			const updated = await this.request(
+				'PATCH',
+				`/rest/credentials/${existing.id}`,
+				{ name, type, data: withDomains },
+				'cookie',
+			);
+			if (updated.status !== 200) {
+				throw new Error(
+					`PATCH /rest/credentials/${existing.id} -> ${updated.status}: ${JSON.stringify(updated.body)}`,
+				);
+			}
+			return existing.id;
+		}
+		const created = await this.api<{ id: string }>('POST', '/credentials', {
+			name,
+			type,
+			data: withDomains,
+		});
 		return created.id;
 	}
 
