@@ -34,10 +34,6 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 	const n8nPort = Number(process.env.E2E_N8N_PORT ?? 5800);
 	// startStack installs and starts the line ensureRuntime reads from CRONCRM_N8N_LINE.
 	process.env.CRONCRM_N8N_LINE = line;
-	// n8n 1.x reads its webhook base URL from WEBHOOK_URL only (2.x: N8N_WEBHOOK_URL, which the
-	// stack sets); without it 1.x registers http://localhost:<port>/ in CRONCRM's slots.
-	if (line === '1') process.env.WEBHOOK_URL = `http://127.0.0.1:${n8nPort}/`;
-	else delete process.env.WEBHOOK_URL;
 	const userFolder = mkdtempSync(join(tmpdir(), 'croncrm-e2e-n8n-'));
 	let stack: Stack | undefined;
 	const results: TestResult[] = [];

@@ -187,8 +187,10 @@ export class CronCrmTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
+		// n8n's nodes panel merges <app> and <app>Trigger into one entry and shows this text for
+		// both, so it describes the whole package.
 		description:
-			'Starts the workflow on CRONCRM WhatsApp events: messages, receipts, calls, connection and group changes',
+			'Send WhatsApp messages and manage chats, contacts, leads and funnels in CRONCRM, or start workflows on its WhatsApp events',
 		defaults: { name: 'CRONCRM Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

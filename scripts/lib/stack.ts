@@ -80,7 +80,7 @@ function seconds(since: number) {
 
 /** `npm run build` then `npm pack`: the tarball users would install. */
 export async function buildAndPack(outDir: string): Promise<string> {
-	log('Building the package (tsc + icons)');
+	log('Building the package (n8n-node build + codex files)');
 	await run('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, env: cleanEnv(), quiet: true });
 	mkdirSync(outDir, { recursive: true });
 	for (const old of readdirSync(outDir)) if (old.endsWith('.tgz')) rmSync(join(outDir, old));
@@ -155,6 +155,9 @@ export function n8nEnvironment(options: StackOptions, runtime: Runtime): NodeJS.
 		N8N_HOST: 'localhost',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://localhost:${options.n8nPort}/`,
+		// WEBHOOK_URL is the variable n8n documents and the one 1.x reads (2.x reads both); without
+		// it 1.x registers http://localhost:<port>/ in CRONCRM's slots.
+		WEBHOOK_URL: `http://127.0.0.1:${options.n8nPort}/`,
 		N8N_WEBHOOK_URL: `http://127.0.0.1:${options.n8nPort}/`,
 		N8N_RUNNERS_BROKER_PORT: String(options.brokerPort),
 		DB_TYPE: 'sqlite',
