@@ -1,5 +1,5 @@
-// Copies what tsc does not: the SVG icons, and each node's codex file (categories, docs links),
-// next to the compiled code where n8n looks for them.
+// Copies what tsc does not: the SVG icons, each node's codex file (categories, docs links) and
+// output schemas, next to the compiled code where n8n looks for them.
 const fs = require('fs');
 const path = require('path');
 const { task, src, dest, parallel } = require('gulp');
@@ -18,4 +18,17 @@ const codexCopies = fs
 		return copy;
 	});
 
-task('build:assets', parallel('build:icons', ...codexCopies));
+// Output schemas (scripts/schemas.ts) go where n8n's loader looks: __schema__ beside the node file.
+const schemaCopies = fs
+	.readdirSync('nodes')
+	.filter((node) => fs.existsSync(path.join('nodes', node, '__schema__')))
+	.map((node) => {
+		const copy = () =>
+			src(`nodes/${node}/__schema__/**/*.json`).pipe(
+				dest(path.resolve('dist', 'nodes', node, '__schema__')),
+			);
+		copy.displayName = `build:schemas:${node}`;
+		return copy;
+	});
+
+task('build:assets', parallel('build:icons', ...codexCopies, ...schemaCopies));

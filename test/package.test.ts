@@ -2,6 +2,8 @@ import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
+import { generateSchemas } from '../scripts/schemas';
+
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -32,5 +34,9 @@ describe('The npm package', () => {
 		expect(files).toEqual(
 			expect.arrayContaining(['dist/icons/croncrm.svg', 'dist/icons/croncrm.dark.svg']),
 		);
+		// Every output schema, where n8n's loader looks for it beside the built node.
+		const schemas = [...generateSchemas().keys()].map((path) => `dist/${path}`);
+		expect(schemas.length).toBe(73);
+		expect(files.filter((f) => f.includes('/__schema__/')).sort()).toEqual(schemas.sort());
 	});
 });
