@@ -100,6 +100,21 @@ export function browserSuite(
 		await page.getByTestId('node-creator-search-bar').fill(search);
 	}
 
+	/**
+	 * A new workflow's first step: the manual trigger. The panel lists it as "Trigger manually"
+	 * until the search applies, then as "Manual Trigger"; either is the same node.
+	 */
+	async function startWithManualTrigger() {
+		await page.getByTestId('canvas-plus-button').click();
+		await page.getByTestId('node-creator-search-bar').fill('manual');
+		await page
+			.getByTestId('node-creator-item-name')
+			.getByText(/^(Manual Trigger|Trigger manually)$/)
+			.first()
+			.click();
+		await page.getByTestId('canvas-trigger-node').first().waitFor();
+	}
+
 	test('start a fresh headless Chromium', async () => {
 		selectors.setTestIdAttribute('data-test-id');
 		profile = freshProfileDir();
@@ -124,10 +139,7 @@ export function browserSuite(
 	test('the nodes panel finds CRONCRM and lists its actions', async () => {
 		await page.goto(`${stack.n8nUrl}/workflow/new`);
 		// An action needs a trigger before it on the canvas: start from "Execute workflow".
-		await page.getByTestId('canvas-plus-button').click();
-		await page.getByTestId('node-creator-search-bar').fill('manual');
-		await page.getByTestId('node-creator-item-name').getByText('Trigger manually').click();
-		await page.getByTestId('canvas-trigger-node').first().waitFor();
+		await startWithManualTrigger();
 
 		await addNodeFromPanel('CRONCRM');
 		const creator = page.getByTestId('node-creator');
@@ -192,10 +204,7 @@ export function browserSuite(
 	test("before any run, the next node lists the CRONCRM node's output fields and one maps by drag and drop", async () => {
 		const since = Date.now();
 		await page.goto(`${stack.n8nUrl}/workflow/new`);
-		await page.getByTestId('canvas-plus-button').click();
-		await page.getByTestId('node-creator-search-bar').fill('manual');
-		await page.getByTestId('node-creator-item-name').getByText('Trigger manually').click();
-		await page.getByTestId('canvas-trigger-node').first().waitFor();
+		await startWithManualTrigger();
 		await addNodeFromPanel('CRONCRM');
 		const creator = page.getByTestId('node-creator');
 		await creator
@@ -250,10 +259,7 @@ export function browserSuite(
 
 	test('an AI Agent offers the CRONCRM tool; its fields can be left to the model ($fromAI)', async () => {
 		await page.goto(`${stack.n8nUrl}/workflow/new`);
-		await page.getByTestId('canvas-plus-button').click();
-		await page.getByTestId('node-creator-search-bar').fill('manual');
-		await page.getByTestId('node-creator-item-name').getByText('Trigger manually').click();
-		await page.getByTestId('canvas-trigger-node').first().waitFor();
+		await startWithManualTrigger();
 		await addNodeFromPanel('AI Agent');
 		await page.getByTestId('node-creator-item-name').getByText('AI Agent', { exact: true }).click();
 		const ndv = page.getByTestId('ndv');
