@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { CronCrmApi } from '../credentials/CronCrmApi.credentials';
+import { generateSchemas } from '../scripts/schemas';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -16,7 +17,7 @@ describe('The npm package', () => {
 		expect(pkg.n8n).toMatchObject({ n8nNodesApiVersion: 1, strict: true });
 	});
 
-	it('ships only what n8n loads: compiled nodes and credentials, codex files and icons', () => {
+	it('ships only what n8n loads: compiled nodes and credentials, codex files, output schemas and icons', () => {
 		const [packed] = JSON.parse(
 			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
 				cwd: root,
@@ -29,7 +30,7 @@ describe('The npm package', () => {
 		expect(
 			files.filter(
 				(f) =>
-					!/^(dist\/(nodes|credentials)\/.+\.js|dist\/nodes\/\w+\/\w+\.node\.json|dist\/icons\/[\w.]+\.svg|README\.md|LICENSE|package\.json)$/.test(
+					!/^(dist\/(nodes|credentials)\/.+\.js|dist\/nodes\/\w+\/\w+\.node\.json|dist\/nodes\/\w+\/__schema__\/v[\d.]+\/[\w/]+\.json|dist\/icons\/[\w.]+\.svg|README\.md|LICENSE|package\.json)$/.test(
 						f,
 					),
 			),
@@ -43,6 +44,10 @@ describe('The npm package', () => {
 		expect(files).toEqual(
 			expect.arrayContaining(['dist/icons/croncrm.svg', 'dist/icons/croncrm.dark.svg']),
 		);
+		// Every output schema, where n8n's loader looks for it beside the built node.
+		const schemas = [...generateSchemas().keys()].map((path) => `dist/${path}`);
+		expect(schemas.length).toBe(73);
+		expect(files.filter((f) => f.includes('/__schema__/')).sort()).toEqual(schemas.sort());
 	});
 
 	it('links its documentation to README sections that exist (the README is the npm page)', () => {

@@ -1,5 +1,7 @@
 import { rmSync } from 'fs';
 
+import { RESOURCES } from '../../nodes/CronCrm/resources';
+import { SCHEMA_CHECK_PREFIX } from '../helpers/schemas';
 import { ENDPOINTS } from '../sandbox/contract';
 import { readReachedEndpoints } from './endpointLog';
 
@@ -21,7 +23,20 @@ export default function globalTeardown() {
 	console.log(
 		`\nCRONCRM endpoints reached through n8n's engine: ${ENDPOINTS.length - missing.length} of ${ENDPOINTS.length}`,
 	);
+	// Every operation's output must have been held to its output schema at least once.
+	const operations = RESOURCES.flatMap((resource) =>
+		resource.operations.map((op) => `${resource.value}.${op.value}`),
+	);
+	const unchecked = operations.filter((op) => !reached.has(`${SCHEMA_CHECK_PREFIX}${op}`));
+	console.log(
+		`Operations whose output was checked against their output schema: ${operations.length - unchecked.length} of ${operations.length}`,
+	);
 	if (process.env.CRONCRM_REQUIRE_ALL_ENDPOINTS === '1' && missing.length > 0) {
 		throw new Error(`Endpoints never reached by the tests:\n  ${missing.join('\n  ')}`);
+	}
+	if (process.env.CRONCRM_REQUIRE_ALL_ENDPOINTS === '1' && unchecked.length > 0) {
+		throw new Error(
+			`Operations whose output no test checked against its schema:\n  ${unchecked.join('\n  ')}`,
+		);
 	}
 }

@@ -23,6 +23,9 @@ const README_SHOTS = [
 	'trigger-events',
 	'trigger-output',
 	'broadcast-run',
+	'schema-preview',
+	'agent-tools-panel',
+	'agent-tool',
 ];
 
 export interface BrowserTarget {
@@ -97,6 +100,21 @@ export function browserSuite(
 		await page.getByTestId('node-creator-search-bar').fill(search);
 	}
 
+	/**
+	 * A new workflow's first step: the manual trigger. The panel lists it as "Trigger manually"
+	 * until the search applies, then as "Manual Trigger"; either is the same node.
+	 */
+	async function startWithManualTrigger() {
+		await page.getByTestId('canvas-plus-button').click();
+		await page.getByTestId('node-creator-search-bar').fill('manual');
+		await page
+			.getByTestId('node-creator-item-name')
+			.getByText(/^(Manual Trigger|Trigger manually)$/)
+			.first()
+			.click();
+		await page.getByTestId('canvas-trigger-node').first().waitFor();
+	}
+
 	test('start a fresh headless Chromium', async () => {
 		selectors.setTestIdAttribute('data-test-id');
 		profile = freshProfileDir();
@@ -121,10 +139,7 @@ export function browserSuite(
 	test('the nodes panel finds CRONCRM and lists its actions', async () => {
 		await page.goto(`${stack.n8nUrl}/workflow/new`);
 		// An action needs a trigger before it on the canvas: start from "Execute workflow".
-		await page.getByTestId('canvas-plus-button').click();
-		await page.getByTestId('node-creator-search-bar').fill('manual');
-		await page.getByTestId('node-creator-item-name').getByText('Trigger manually').click();
-		await page.getByTestId('canvas-trigger-node').first().waitFor();
+		await startWithManualTrigger();
 
 		await addNodeFromPanel('CRONCRM');
 		const creator = page.getByTestId('node-creator');
@@ -183,6 +198,105 @@ export function browserSuite(
 		};
 		const chat = state.chats.find((c) => c.chat_wid === '5521990000003@c.us');
 		assert.ok(chat?.tags.includes(SEED.tags.vip), 'the chat carries the VIP tag');
+		await page.getByTestId('ndv-close-button').click();
+	});
+
+	test("before any run, the next node lists the CRONCRM node's output fields and one maps by drag and drop", async () => {
+		const since = Date.now();
+		await page.goto(`${stack.n8nUrl}/workflow/new`);
+		await startWithManualTrigger();
+		await addNodeFromPanel('CRONCRM');
+		const creator = page.getByTestId('node-creator');
+		await creator
+			.getByTestId('node-creator-item-name')
+			.getByText('CRONCRM', { exact: true })
+			.click();
+		await creator.getByText('Get many tags').click();
+		await page.getByTestId('ndv').waitFor();
+		await page.getByTestId('ndv-close-button').click();
+
+		// Edit Fields after the CRONCRM node, which has never run.
+		await page.getByTestId('canvas-handle-plus').last().click();
+		await page.getByTestId('node-creator-search-bar').fill('Edit Fields');
+		await page.getByTestId('node-creator-item-name').getByText('Edit Fields (Set)').click();
+		await page.getByTestId('ndv').waitFor();
+		const input = page.getByTestId('ndv-input-panel');
+		// The fields come from the package's __schema__/v1.0.0/tag/getMany.json.
+		await input.getByText('Usually outputs the following fields').waitFor();
+		for (const field of ['name', 'color', 'access_token', 'chats'])
+			await input.getByText(field, { exact: true }).first().waitFor();
+
+		// Drag access_token onto the fields to set, as a user maps it.
+		const pill = input.getByText('access_token', { exact: true }).first();
+		const target = page.getByTestId('assignment-collection-drop-area');
+		const from = (await pill.boundingBox())!;
+		const to = (await target.boundingBox())!;
+		await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+		await page.mouse.down();
+		for (let step = 1; step <= 20; step++) {
+			await page.mouse.move(
+				from.x + ((to.x + to.width / 2 - from.x) * step) / 20,
+				from.y + ((to.y + to.height / 2 - from.y) * step) / 20,
+			);
+		}
+		await page.mouse.up();
+		await page.getByTestId('ndv').getByText('{{ $json.access_token }}').first().waitFor();
+		await shot('schema-preview');
+
+		const requests = (await (
+			await fetch(`${stack.sandbox.origin}/__sandbox/requests`)
+		).json()) as Array<{
+			route: string;
+			at: number;
+		}>;
+		assert.deepEqual(
+			requests.filter((r) => r.at >= since && r.route === 'GET /tags/find'),
+			[],
+			'the CRONCRM node did not run',
+		);
+		await page.getByTestId('ndv-close-button').click();
+	});
+
+	test('an AI Agent offers the CRONCRM tool; its fields can be left to the model ($fromAI)', async () => {
+		await page.goto(`${stack.n8nUrl}/workflow/new`);
+		await startWithManualTrigger();
+		await addNodeFromPanel('AI Agent');
+		await page.getByTestId('node-creator-item-name').getByText('AI Agent', { exact: true }).click();
+		const ndv = page.getByTestId('ndv');
+		await ndv.waitFor();
+		await page.getByTestId('ndv-close-button').click();
+
+		// The agent's Tool input.
+		await page
+			.locator('[data-test-id="canvas-node-input-handle"][data-connection-type="ai_tool"]')
+			.getByTestId('canvas-handle-plus')
+			.click();
+		await page.getByTestId('node-creator-search-bar').fill('CRONCRM');
+		const creator = page.getByTestId('node-creator');
+		const tool = creator.getByTestId('node-creator-item-name').getByText('CRONCRM Tool', {
+			exact: true,
+		});
+		await tool.waitFor();
+		await shot('agent-tools-panel');
+		await tool.click();
+		await ndv.waitFor();
+		await assertParameterShows('operation', 'Send Text');
+
+		// The sparkle button beside a field hands it to the model: n8n writes $fromAI(...) there.
+		const handOver = page.getByTestId('from-ai-override-button');
+		const byModel = ndv.getByText('Defined automatically by the model');
+		// In form order, Chat's button comes first, then Message's.
+		assert.equal(await handOver.count(), 3, 'Chat, Message and Deliver Immediately');
+		for (const parameter of ['Chat', 'Message']) {
+			const before = await byModel.count();
+			await handOver.first().click();
+			await eventually(`${parameter} to be defined by the model`, async () =>
+				(await byModel.count()) > before ? true : undefined,
+			);
+		}
+		assert.equal(await byModel.count(), 2);
+		assert.equal(await handOver.count(), 1, 'Deliver Immediately is still set by hand');
+		await shot('agent-tool');
 		await page.getByTestId('ndv-close-button').click();
 	});
 

@@ -47,6 +47,7 @@ import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-ma
 import { CronCrmApi } from '../../credentials/CronCrmApi.credentials';
 import { CronCrm } from '../../nodes/CronCrm/CronCrm.node';
 import { DEFAULT_API_KEY, type RecordedRequest, type Sandbox } from '../sandbox/server';
+import { checkOutputSchema, overriddenRoutes } from './schemas';
 
 /** A source node that outputs the items a test gives it. */
 class TestInput implements INodeType {
@@ -290,10 +291,22 @@ export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise
 	);
 	const run = await done;
 	const nodeRun = run.data.resultData.runData.CRONCRM?.[0];
+	const items = nodeRun?.data?.main?.[0] ?? [];
+	const requests = sandbox.requests.slice(before);
+	// Every output is held to the operation's committed output schema (scripts/schemas.ts),
+	// unless a test replaced the sandbox's reply with its own.
+	if (!requests.some((r) => overriddenRoutes.has(`${r.method} ${r.path}`))) {
+		checkOutputSchema(
+			String(options.parameters.resource),
+			String(options.parameters.operation),
+			items,
+			Boolean(options.continueOnFail),
+		);
+	}
 	return {
-		items: nodeRun?.data?.main?.[0] ?? [],
+		items,
 		error: nodeRun?.error ?? run.data.resultData.error,
-		requests: sandbox.requests.slice(before),
+		requests,
 		run,
 	};
 }

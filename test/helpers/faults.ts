@@ -8,6 +8,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ROUTES } from '../sandbox/handlers';
 import type { Fault, FaultPlan, Handler, RecordedRequest, Sandbox } from '../sandbox/server';
 import type { RunResult } from './engine';
+import { overriddenRoutes } from './schemas';
 
 /** mulberry32: a tiny seeded PRNG, so a fault schedule is the same on every run. */
 export function seededRandom(seed: number): () => number {
@@ -99,8 +100,11 @@ export function seededSchedule(options: ScheduleOptions): FaultPlan & { planned:
 export function overrideRoute(route: string, handle: Handler): () => void {
 	const original = ROUTES[route];
 	ROUTES[route] = { ...original, handle };
+	// Its made-up replies are not CRONCRM's: the output schema check leaves them alone.
+	overriddenRoutes.add(route);
 	return () => {
 		ROUTES[route] = original;
+		overriddenRoutes.delete(route);
 	};
 }
 

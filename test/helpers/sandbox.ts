@@ -1,6 +1,7 @@
 import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
 import { recordReachedEndpoints } from '../coverage/endpointLog';
 import { shutdownEngine } from './engine';
+import { schemaChecked } from './schemas';
 
 /** Starts a sandbox for the test file, resets it before each test, and stops it after. */
 export function useSandbox(options: SandboxOptions = {}): { current: Sandbox } {
@@ -26,7 +27,7 @@ export function useSandbox(options: SandboxOptions = {}): { current: Sandbox } {
 	});
 	afterAll(async () => {
 		collect();
-		recordReachedEndpoints([...reached]);
+		recordReachedEndpoints([...reached, ...schemaChecked]);
 		await holder.current.close();
 		shutdownEngine();
 	});

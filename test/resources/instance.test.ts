@@ -88,15 +88,25 @@ describe('Instance (instances/*)', () => {
 			'GET /instances/find page=1',
 			'GET /instances/find page=2',
 		]);
+		// The fields of the collection's instances/find example, for an instance created here.
 		expect(Object.keys(result.items[0].json).sort()).toEqual(
 			[
 				'access_token',
+				'accounts',
 				'api_enable',
 				'api_key',
+				'count_chats',
+				'count_chats_month',
 				'created',
+				'have_external_chatbot',
+				'improved_synchronization',
+				'in_log',
+				'instagram_username',
 				'modified',
 				'name',
+				'need_delete',
 				'phone_wid',
+				'storage_used',
 				'type',
 				'webhooks',
 			].sort(),

@@ -27,7 +27,8 @@ function shown(state: SandboxState, contact: Row, withModified: boolean) {
 function setOptOut(contact: Row, optOut: unknown) {
 	if (optOut === undefined) return;
 	contact.opt_out = optOut === true;
-	contact.opt_out_datetime = optOut === true ? phpDate() : '';
+	// The collection shows this field only as a string ("" when not opted out), not a date object.
+	contact.opt_out_datetime = optOut === true ? phpDate().date.slice(0, 19) : '';
 }
 
 /** Digits only: the create example sends an @c.us id, the change example bare digits. */

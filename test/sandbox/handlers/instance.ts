@@ -69,11 +69,36 @@ export function newInstance(name: string, index: number): Row {
 		type: { code: 1, name: 'WhatsApp App' },
 		// Each sandbox instance is "connected" to its own made-up Brazilian mobile number.
 		phone_wid: `55219${String(80000000 + index).padStart(8, '0')}@c.us`,
+		instagram_username: null,
+		need_delete: false,
+		count_chats_month: 0,
+		count_chats: 0,
+		storage_used: { total: '0', formated: '0 MB' },
 		api_enable: true,
+		have_external_chatbot: false,
+		in_log: false,
+		improved_synchronization: false,
 		webhooks: emptyWebhooks(),
 		api_key: newToken(),
+		accounts: [],
 		access_token: newToken(),
 	};
+}
+
+/** Fields only instances/find shows; the create and change examples leave them out. */
+const FIND_ONLY = [
+	'phone_wid',
+	'instagram_username',
+	'need_delete',
+	'count_chats_month',
+	'count_chats',
+	'storage_used',
+	'accounts',
+];
+
+/** An instance as the create and change replies show it. */
+function changedView(instance: Row): Row {
+	return Object.fromEntries(Object.entries(instance).filter(([key]) => !FIND_ONLY.includes(key)));
 }
 
 export const instanceRoutes: RouteTable = {
@@ -85,7 +110,7 @@ export const instanceRoutes: RouteTable = {
 			const instance = newInstance(String(body.name), state.instances.length + 1);
 			applySlots(instance, body);
 			state.instances.push(instance);
-			return ok('Sua instancia foi criada com sucesso.', { instance });
+			return ok('Sua instancia foi criada com sucesso.', { instance: changedView(instance) });
 		},
 	},
 	'GET /instances/find': {
@@ -104,7 +129,7 @@ export const instanceRoutes: RouteTable = {
 			if (body.name !== undefined && body.name !== '') instance.name = body.name;
 			applySlots(instance, body, emptyMeansUnchanged.has(state));
 			instance.modified = phpDate();
-			return ok('Instancia alterada com sucesso.', { instance });
+			return ok('Instancia alterada com sucesso.', { instance: changedView(instance) });
 		},
 	},
 	'DELETE /instances/delete': {

@@ -338,7 +338,14 @@ export const messageRoutes: RouteTable = {
 		if (!/^\d{8,15}$/.test(String(body.contact_phone))) {
 			return fail(422, 'contact_phone inválido. (contact_phone must be digits)');
 		}
-		return { message_type: 'vcard' };
+		return {
+			message_type: 'vcard',
+			message_vcard: null,
+			message_vcard_options: JSON.stringify({
+				contact_phone: body.contact_phone,
+				contact_name: body.contact_name,
+			}),
+		};
 	}),
 	'POST /messages/send-contact-vcard-list': sendRoute(['contact_list'], ({ body }) => {
 		const phones = String(body.contact_list).split(',');
@@ -348,7 +355,11 @@ export const messageRoutes: RouteTable = {
 				'contact_list inválido: números separados por vírgula. (comma-separated digits)',
 			);
 		}
-		return { message_type: 'multi_vcard' };
+		return {
+			message_type: 'multi_vcard',
+			message_vcard: null,
+			message_vcard_options: JSON.stringify(phones.map((phone) => `${phone}@c.us`)),
+		};
 	}),
 	'POST /messages/send-location': sendRoute(['latitude', 'longitude'], ({ body }) => {
 		const latitude = Number(body.latitude);

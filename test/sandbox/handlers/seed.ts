@@ -108,7 +108,7 @@ function contact(index: number, list: Row, optOut: boolean): Row {
 		description: '',
 		have_whatsapp: 1,
 		opt_out: optOut,
-		opt_out_datetime: optOut ? phpDate() : '',
+		opt_out_datetime: optOut ? phpDate().date.slice(0, 19) : '',
 		access_token: seedToken(`Contact${String(list.name)}${index}`),
 		// As contacts.ts stores it; contacts-croncrm/find shows it as list: { name, access_token }.
 		list_access_token: list.access_token,

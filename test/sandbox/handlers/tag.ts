@@ -30,7 +30,9 @@ export const tagRoutes: RouteTable = {
 				chats: 0,
 			};
 			state.tags.push(tag);
-			return ok('Sua etiqueta foi criada com sucesso.', { tag }, 201);
+			// As the collection's example: tags/find adds modified and chats, create does not.
+			const { modified: _modified, chats: _chats, ...created } = tag;
+			return ok('Sua etiqueta foi criada com sucesso.', { tag: created }, 201);
 		},
 	},
 	'GET /tags/find': {
@@ -49,7 +51,11 @@ export const tagRoutes: RouteTable = {
 				return fail(422, 'Cor inválida. (color must be #RRGGBB)');
 			}
 			assignFields(tag, body, ['name', 'description', 'color']);
-			return ok('Sua etiqueta foi alterada com sucesso.', { tag });
+			// As the collection's example: name, description, color and access_token only.
+			const { name, description, color, access_token } = tag;
+			return ok('Sua etiqueta foi alterada com sucesso.', {
+				tag: { name, description, color, access_token },
+			});
 		},
 	},
 	'DELETE /tags/delete': {

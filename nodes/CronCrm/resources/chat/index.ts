@@ -13,7 +13,7 @@ export const chatResource: ResourceSpec = {
 			name: 'Create',
 			action: 'Create a chat',
 			description:
-				'Create a chat with a contact, with their profile; chats group the messages sent to each person (chats/create)',
+				'Create a chat with a contact, with their profile (name, CPF or CNPJ, email, phones, address, birthdate, notes). Needs the phone number or WhatsApp ID. Returns the chat with its access_token (chats/create).',
 			method: 'POST',
 			path: '/chats/create',
 			fields: [chatId()],
@@ -23,7 +23,8 @@ export const chatResource: ResourceSpec = {
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many chats',
-			description: 'List chats, by funnel step, tag or service status (chats/find)',
+			description:
+				'List chats, optionally only those in a funnel step, with a tag, with a service status, or one chat. Returns one item per chat with its profile, service status and last message (chats/find).',
 			method: 'GET',
 			path: '/chats/find',
 			pagedRecords: 'chats',
@@ -46,7 +47,8 @@ export const chatResource: ResourceSpec = {
 			value: 'update',
 			name: 'Update',
 			action: 'Update a chat',
-			description: "Change a chat's contact profile or move it to a funnel step (chats/change)",
+			description:
+				"Change a chat's contact profile or move the chat to a funnel step; only the fields given change. Needs the chat. Returns the updated chat (chats/change).",
 			method: 'PUT',
 			path: '/chats/change',
 			fields: [chatId()],
@@ -60,7 +62,8 @@ export const chatResource: ResourceSpec = {
 			value: 'delete',
 			name: 'Delete',
 			action: 'Delete a chat',
-			description: 'Delete a chat (chats/delete)',
+			description:
+				"Delete a chat in the WhatsApp app, and in CRONCRM too if chosen. Needs the chat. Returns CRONCRM's confirmation (chats/delete).",
 			method: 'DELETE',
 			path: '/chats/delete',
 			fields: [chatId(), platformToo],
@@ -69,7 +72,8 @@ export const chatResource: ResourceSpec = {
 			value: 'clear',
 			name: 'Clear Messages',
 			action: 'Clear the messages of a chat',
-			description: 'Delete the whole message history of a chat, keeping the chat (chats/clear)',
+			description:
+				"Delete the whole message history of a chat, keeping the chat; in CRONCRM too if chosen. Needs the chat. Returns CRONCRM's confirmation (chats/clear).",
 			method: 'PUT',
 			path: '/chats/clear',
 			fields: [chatId(), platformToo],
@@ -78,7 +82,8 @@ export const chatResource: ResourceSpec = {
 			value: 'archive',
 			name: 'Archive or Unarchive',
 			action: 'Archive or unarchive a chat',
-			description: 'Archive a chat, or bring it back from the archive (chats/archive)',
+			description:
+				"Archive a chat or bring it back from the archive. Needs the chat and whether to archive. Returns CRONCRM's confirmation (chats/archive).",
 			method: 'PUT',
 			path: '/chats/archive',
 			fields: [
@@ -97,7 +102,8 @@ export const chatResource: ResourceSpec = {
 			value: 'rejectCall',
 			name: 'Reject Incoming Call',
 			action: 'Reject an incoming call',
-			description: 'Reject a WhatsApp call as it comes in (chats/reject-incoming-call)',
+			description:
+				"Reject a WhatsApp call as it comes in. Needs the call ID the trigger's Incoming Call event delivers. Returns CRONCRM's confirmation (chats/reject-incoming-call).",
 			method: 'POST',
 			path: '/chats/reject-incoming-call',
 			fields: [
@@ -113,7 +119,7 @@ export const chatResource: ResourceSpec = {
 			name: 'Set Waiting for Agent',
 			action: 'Put a chat in the queue for an agent',
 			description:
-				'Mark a chat as waiting for human service ("Aguardando atendimento") so it shows in your agents\' queue. The chat must already exist. (chats/set-waiting-human-care)',
+				'Put an existing chat in the agents\' queue (waiting for human service, "aguardando atendimento"). Needs the chat. Returns the chat\'s new service status (chats/set-waiting-human-care).',
 			method: 'POST',
 			// The collection's URL ends with a slash; it is sent exactly so.
 			path: '/chats/set-waiting-human-care/',
@@ -124,7 +130,7 @@ export const chatResource: ResourceSpec = {
 			name: 'Finish API Interaction',
 			action: 'Finish an API interaction',
 			description:
-				'End the service record opened by messages sent as a user through the API, so the chatbot and self-service work again for this contact (chats/finish-api)',
+				"End the service record opened by messages sent as a user through the API, so the chatbot and self-service work again for this contact; optionally ask the contact to rate the service. Needs the chat. Returns CRONCRM's confirmation (chats/finish-api).",
 			method: 'POST',
 			// The collection's URL ends with a slash; it is sent exactly so.
 			path: '/chats/finish-api/',

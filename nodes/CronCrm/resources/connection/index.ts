@@ -12,7 +12,7 @@ export const connectionResource: ResourceSpec = {
 			name: 'Connect',
 			action: 'Connect WhatsApp',
 			description:
-				'Start connecting WhatsApp to CRONCRM. The QR code to scan, and every later event, arrive at your webhooks; only the webhook URLs you add here are changed (auth/login).',
+				"Start connecting WhatsApp to CRONCRM, optionally with a phone number for a pairing code instead of a QR code; the QR code and later events arrive at the webhooks. Optionally sets webhook URLs (only those given change). Returns CRONCRM's answer (auth/login).",
 			method: 'POST',
 			path: '/auth/login',
 			optional: [
@@ -32,7 +32,7 @@ export const connectionResource: ResourceSpec = {
 			name: 'Log Out',
 			action: 'Log out of WhatsApp',
 			description:
-				'Log the WhatsApp session out. Connecting again needs a new QR code scan (auth/logout).',
+				"Log the WhatsApp session out; connecting again needs a new QR code scan. Returns CRONCRM's confirmation (auth/logout).",
 			method: 'POST',
 			path: '/auth/logout',
 		},
@@ -41,7 +41,7 @@ export const connectionResource: ResourceSpec = {
 			name: 'Close',
 			action: 'Close the WhatsApp connection',
 			description:
-				'Close the connection without logging out: the next Connect resumes the same session (auth/close)',
+				"Close the WhatsApp connection without logging out: the next Connect resumes the same session. Returns CRONCRM's confirmation (auth/close).",
 			method: 'POST',
 			path: '/auth/close',
 		},
@@ -49,7 +49,8 @@ export const connectionResource: ResourceSpec = {
 			value: 'getStatus',
 			name: 'Get Status',
 			action: 'Get the connection status',
-			description: 'Check whether WhatsApp is connected and available (auth/status)',
+			description:
+				'Check whether WhatsApp is connected and available. Returns the connection status (auth/status).',
 			method: 'GET',
 			path: '/auth/status',
 		},

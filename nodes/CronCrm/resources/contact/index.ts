@@ -55,7 +55,8 @@ export const contactResource: ResourceSpec = {
 			value: 'create',
 			name: 'Create',
 			action: 'Create a contact',
-			description: 'Save a contact in a contact list (contacts-croncrm/create)',
+			description:
+				"Save a contact in one of CRONCRM's contact lists (for broadcasts). Needs the name, the phone number and the list; optionally six free variables, a description and opt-out. Returns the contact with its access_token (contacts-croncrm/create).",
 			method: 'POST',
 			path: '/contacts-croncrm/create',
 			fields: [name(true), phone(true), contactList(true)],
@@ -65,7 +66,8 @@ export const contactResource: ResourceSpec = {
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many contacts',
-			description: 'Search the contacts saved in CRONCRM (contacts-croncrm/find)',
+			description:
+				"Search the contacts saved in CRONCRM's lists, by number or name, list, or access_token. Returns one item per contact with their list and opt-out state (contacts-croncrm/find).",
 			method: 'GET',
 			path: '/contacts-croncrm/find',
 			pagedRecords: 'contacts',
@@ -88,7 +90,7 @@ export const contactResource: ResourceSpec = {
 			name: 'Update',
 			action: 'Update a contact',
 			description:
-				'Change the details of a contact or move it to another list (contacts-croncrm/change)',
+				"Change a saved contact's details or move it to another list; only the fields given change. Needs the contact's access_token. Returns the updated contact (contacts-croncrm/change).",
 			method: 'PUT',
 			path: '/contacts-croncrm/change',
 			fields: [accessToken('Contact')],
@@ -98,7 +100,8 @@ export const contactResource: ResourceSpec = {
 			value: 'delete',
 			name: 'Delete',
 			action: 'Delete a contact',
-			description: 'Remove a contact from CRONCRM (contacts-croncrm/delete)',
+			description:
+				"Remove a saved contact from CRONCRM. Needs the contact's access_token. Returns CRONCRM's confirmation (contacts-croncrm/delete).",
 			method: 'DELETE',
 			path: '/contacts-croncrm/delete',
 			fields: [accessToken('Contact')],

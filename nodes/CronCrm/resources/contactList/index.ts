@@ -18,7 +18,7 @@ export const contactListResource: ResourceSpec = {
 			name: 'Create',
 			action: 'Create a contact list',
 			description:
-				'Create a list to organize contacts, for bulk sends or to keep important contacts for the webchat (lists/create)',
+				'Create a contact list, for broadcasts or to keep contacts for the webchat. Needs the name; optionally a description. Returns the list with its access_token (lists/create).',
 			method: 'POST',
 			path: '/lists/create',
 			fields: [str('name', 'Name', 'name', { required: true })],
@@ -28,7 +28,8 @@ export const contactListResource: ResourceSpec = {
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many contact lists',
-			description: 'List contact lists (lists/find)',
+			description:
+				'List contact lists, optionally by name or access_token. Returns one item per list (lists/find).',
 			method: 'GET',
 			path: '/lists/find',
 			pagedRecords: 'lists',
@@ -44,7 +45,8 @@ export const contactListResource: ResourceSpec = {
 			value: 'update',
 			name: 'Update',
 			action: 'Update a contact list',
-			description: 'Change the name or description of a list (lists/change)',
+			description:
+				'Rename a contact list or change its description. Needs the list. Returns the updated list (lists/change).',
 			method: 'PUT',
 			path: '/lists/change',
 			fields: [contactList()],
@@ -54,7 +56,8 @@ export const contactListResource: ResourceSpec = {
 			value: 'delete',
 			name: 'Delete',
 			action: 'Delete a contact list',
-			description: 'Delete a list together with every contact in it (lists/delete)',
+			description:
+				"Delete a contact list together with every contact in it. Needs the list. Returns CRONCRM's confirmation (lists/delete).",
 			method: 'DELETE',
 			path: '/lists/delete',
 			fields: [contactList()],

@@ -15,7 +15,7 @@ export const funnelResource: ResourceSpec = {
 			name: 'Create',
 			action: 'Create a funnel',
 			description:
-				'Create a sales funnel. CRONCRM recommends setting funnels up in its interface, where their steps are made too (funnels/create).',
+				'Create a sales funnel ("funil"); its steps are made in CRONCRM\'s interface. Needs the name; optionally a description. Returns the funnel with its access_token (funnels/create).',
 			method: 'POST',
 			path: '/funnels/create',
 			fields: [str('name', 'Name', 'name', { required: true })],
@@ -25,7 +25,8 @@ export const funnelResource: ResourceSpec = {
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many funnels',
-			description: 'List funnels made through the API or in CRONCRM (funnels/find)',
+			description:
+				'List sales funnels, optionally by name or access_token. Returns one item per funnel with its steps (funnels/find).',
 			method: 'GET',
 			path: '/funnels/find',
 			pagedRecords: 'funnels',
@@ -45,7 +46,7 @@ export const funnelResource: ResourceSpec = {
 			name: 'Update',
 			action: 'Update a funnel',
 			description:
-				'Change the name or description of a funnel. CRONCRM answers with the funnel under "tag" (funnels/change).',
+				'Rename a sales funnel or change its description. Needs the funnel. Returns the updated funnel, which CRONCRM puts under "tag" (funnels/change).',
 			method: 'PUT',
 			path: '/funnels/change',
 			fields: [locator('funnel', 'access_token')],

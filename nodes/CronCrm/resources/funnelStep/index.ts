@@ -12,7 +12,7 @@ export const funnelStepResource: ResourceSpec = {
 			name: 'Get Many',
 			action: 'Get many funnel steps',
 			description:
-				"List the steps of a funnel. Steps are made in CRONCRM's interface, not through the API (funnels/steps/find).",
+				'List the steps ("etapas") of a sales funnel. Needs the funnel; optionally a step\'s access_token. Returns one item per step with its access_token, used to move chats (funnels/steps/find).',
 			method: 'GET',
 			path: '/funnels/steps/find',
 			pagedRecords: 'steps',

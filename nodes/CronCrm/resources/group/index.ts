@@ -12,7 +12,8 @@ export const groupResource: ResourceSpec = {
 			value: 'create',
 			name: 'Create',
 			action: 'Create a group',
-			description: 'Create a WhatsApp group (groups/create)',
+			description:
+				"Create a WhatsApp group. Needs the name; optionally description, settings, picture URL and participants' phone numbers. Returns the group's WhatsApp ID, settings and the participants it could not add (groups/create).",
 			method: 'POST',
 			path: '/groups/create',
 			fields: [str('name', 'Name', 'name', { required: true })],
@@ -36,7 +37,7 @@ export const groupResource: ResourceSpec = {
 			name: 'Get Many',
 			action: 'Get many groups',
 			description:
-				'List the groups of the connected number. With many groups CRONCRM can be slow: raise the timeout in Request Options if needed. (groups/find)',
+				'List the groups of the connected number with their settings and participants; slow with many groups. Returns one item per group (groups/find).',
 			method: 'GET',
 			path: '/groups/find',
 			pagedRecords: 'groups',
@@ -45,7 +46,8 @@ export const groupResource: ResourceSpec = {
 			value: 'getMembers',
 			name: 'Get Members',
 			action: 'Get the members of a group',
-			description: 'List the participants of a group you are part of (groups/get-members)',
+			description:
+				'List the participants of a group this number belongs to. Needs the group. Returns one item per participant with their WhatsApp ID and name (groups/get-members).',
 			method: 'GET',
 			path: '/groups/get-members',
 			pagedRecords: 'participants',
@@ -55,7 +57,8 @@ export const groupResource: ResourceSpec = {
 			value: 'getAdmins',
 			name: 'Get Admins',
 			action: 'Get the admins of a group',
-			description: 'List the admins of a group you are part of (groups/get-admins)',
+			description:
+				'List the admins of a group this number belongs to. Needs the group. Returns one item per admin with their WhatsApp ID (groups/get-admins).',
 			method: 'GET',
 			path: '/groups/get-admins',
 			pagedRecords: 'admins',
@@ -67,7 +70,7 @@ export const groupResource: ResourceSpec = {
 			name: 'Update',
 			action: 'Update a group',
 			description:
-				'Change the name, description, settings or picture of a group; the reply says which changes worked (groups/change)',
+				"Change a group's name, description, settings or picture; this number must be an admin. Needs the group. Returns, for each field given, whether the change worked (groups/change).",
 			method: 'PUT',
 			path: '/groups/change',
 			// The description calls the group group_wid; the template and the example say chat_wid, which is sent.
@@ -78,7 +81,8 @@ export const groupResource: ResourceSpec = {
 			value: 'join',
 			name: 'Join',
 			action: 'Join a group',
-			description: 'Join a group by its invite link (groups/join)',
+			description:
+				"Join a group by its invite link. Needs the link (https://chat.whatsapp.com/...). Returns the group's WhatsApp ID (groups/join).",
 			method: 'POST',
 			path: '/groups/join',
 			fields: [inviteLink],
@@ -87,7 +91,7 @@ export const groupResource: ResourceSpec = {
 			value: 'leave',
 			name: 'Leave',
 			action: 'Leave a group',
-			description: 'Leave a group (groups/leave)',
+			description: "Leave a group. Needs the group. Returns CRONCRM's confirmation (groups/leave).",
 			method: 'PUT',
 			path: '/groups/leave',
 			fields: [groupId()],
@@ -96,7 +100,8 @@ export const groupResource: ResourceSpec = {
 			value: 'getInviteLink',
 			name: 'Get Invite Link',
 			action: 'Get the invite link of a group',
-			description: 'Get the invite link of a group you administer (groups/get-invite-link)',
+			description:
+				'Get the invite link of a group this number administers. Needs the group. Returns the link (groups/get-invite-link).',
 			method: 'GET',
 			path: '/groups/get-invite-link',
 			fields: [groupId()],
@@ -106,7 +111,7 @@ export const groupResource: ResourceSpec = {
 			name: 'Get Info From Invite Link',
 			action: 'Get group info from an invite link',
 			description:
-				'Get the data of a group from its invite link (groups/get-info-from-invite-link)',
+				"Look up a group from its invite link without joining. Needs the link. Returns the group's data as CRONCRM gives it (undocumented) (groups/get-info-from-invite-link).",
 			method: 'GET',
 			path: '/groups/get-info-from-invite-link',
 			fields: [inviteLink],
@@ -116,7 +121,7 @@ export const groupResource: ResourceSpec = {
 			name: 'Add or Remove Participant',
 			action: 'Add or remove a participant in a group',
 			description:
-				'Add a participant to a group or remove one; you must be an admin (groups/add-remove-participant)',
+				"Add a participant to a group or remove one; this number must be an admin. Needs the group, the participant's phone number and the action. Returns CRONCRM's confirmation (groups/add-remove-participant).",
 			method: 'PUT',
 			path: '/groups/add-remove-participant',
 			fields: participantAction([
@@ -129,7 +134,7 @@ export const groupResource: ResourceSpec = {
 			name: 'Promote or Demote Admin',
 			action: 'Promote or demote a group admin',
 			description:
-				'Make a participant an admin of the group or take that away; you must be an admin (groups/promote-demote-admins)',
+				"Make a participant a group admin or take that away; this number must be an admin. Needs the group, the participant's phone number and the action. Returns CRONCRM's confirmation (groups/promote-demote-admins).",
 			method: 'PUT',
 			path: '/groups/promote-demote-admins',
 			fields: participantAction([
@@ -141,7 +146,8 @@ export const groupResource: ResourceSpec = {
 			value: 'sendMentions',
 			name: 'Send Mentions',
 			action: 'Send a message mentioning participants',
-			description: 'Send a message in a group that mentions participants (groups/send-mentions)',
+			description:
+				'Send a message in a group that mentions participants (write @number in the text for each). Needs the group, the text and the mentioned phone numbers. Returns the chat and the stored message (groups/send-mentions).',
 			method: 'POST',
 			path: '/groups/send-mentions',
 			fields: [groupId(), ...mentionFields],
@@ -153,7 +159,7 @@ export const groupResource: ResourceSpec = {
 			name: 'Reply With Mention',
 			action: 'Reply to a message mentioning participants',
 			description:
-				'Reply to a message in a group, mentioning participants (groups/send-message-reply-with-mention)',
+				'Reply to a message in a group, quoting it and mentioning participants. Needs the group, the access_token of the message to quote, the text and the mentioned phone numbers. Returns the chat and the stored message (groups/send-message-reply-with-mention).',
 			method: 'POST',
 			path: '/groups/send-message-reply-with-mention',
 			fields: [

@@ -30,7 +30,7 @@ export const instanceResource: ResourceSpec = {
 			name: 'Create',
 			action: 'Create an instance',
 			description:
-				'Create an instance; the plan must have room for one more. Webhook URLs are optional (instances/create).',
+				'Create an instance (one WhatsApp number) if the plan has room; optionally set its webhook URLs. Needs the name. Returns the instance with its access_token and webhook URLs (instances/create).',
 			method: 'POST',
 			path: '/instances/create',
 			fields: [name({ required: true })],
@@ -41,7 +41,7 @@ export const instanceResource: ResourceSpec = {
 			name: 'Get Many',
 			action: 'Get many instances',
 			description:
-				'List instances made through the API or in CRONCRM, with their webhook URLs (instances/find)',
+				"List instances (the account's WhatsApp numbers), optionally by name or access_token. Returns one item per instance with its number and webhook URLs (instances/find).",
 			method: 'GET',
 			path: '/instances/find',
 			pagedRecords: 'instances',
@@ -58,7 +58,7 @@ export const instanceResource: ResourceSpec = {
 			name: 'Update',
 			action: 'Update an instance',
 			description:
-				'Rename an instance or change its webhook URLs; URLs left out keep their value (instances/change)',
+				'Rename an instance or change its webhook URLs; URLs left out keep their value, those chosen in Clear Fields are emptied. Needs the instance. Returns the updated instance (instances/change).',
 			method: 'PUT',
 			path: '/instances/change',
 			fields: [instance()],
@@ -70,7 +70,7 @@ export const instanceResource: ResourceSpec = {
 			name: 'Delete',
 			action: 'Delete an instance',
 			description:
-				'Delete an instance and everything linked to it: its chats and messages are lost (instances/delete)',
+				"Delete an instance and everything linked to it: its chats and messages are lost. Needs the instance. Returns CRONCRM's confirmation (instances/delete).",
 			method: 'DELETE',
 			path: '/instances/delete',
 			fields: [instance()],

@@ -95,7 +95,8 @@ export const leadResource: ResourceSpec = {
 			value: 'create',
 			name: 'Create',
 			action: 'Create a lead',
-			description: 'Create a client record (leads/create)',
+			description:
+				'Create a lead ("cliente", a customer record): name, CPF, CNPJ, phones, emails, company, address, linked chat and responsible user. Needs the full name. Returns the lead with its access_token (leads/create).',
 			method: 'POST',
 			path: '/leads/create',
 			// The collection marks nothing required; a client without a name is useless, and the
@@ -107,7 +108,8 @@ export const leadResource: ResourceSpec = {
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many leads',
-			description: 'Search clients made through the API or in CRONCRM (leads/find)',
+			description:
+				'Search leads by name, email, CPF or CNPJ, phone, chat or creation dates. Returns one item per lead (leads/find).',
 			method: 'GET',
 			path: '/leads/find',
 			pagedRecords: 'leads',
@@ -135,7 +137,8 @@ export const leadResource: ResourceSpec = {
 			value: 'update',
 			name: 'Update',
 			action: 'Update a lead',
-			description: 'Change the data of a client; only the fields you add change (leads/change)',
+			description:
+				"Change a lead's data; only the fields given change. Needs the lead's access_token. Returns the updated lead (leads/change).",
 			method: 'PUT',
 			path: '/leads/change',
 			fields: [accessToken('Lead')],
@@ -145,7 +148,8 @@ export const leadResource: ResourceSpec = {
 			value: 'delete',
 			name: 'Delete',
 			action: 'Delete a lead',
-			description: 'Delete a client (leads/delete)',
+			description:
+				"Delete a lead. Needs the lead's access_token. Returns CRONCRM's confirmation (leads/delete).",
 			method: 'DELETE',
 			path: '/leads/delete',
 			fields: [accessToken('Lead')],

@@ -56,7 +56,7 @@ export function mediaOperation(media: MediaSpec): OperationSpec {
 		value: media.value,
 		name: `Send ${media.noun}`,
 		action: `Send ${aNoun}`,
-		description: `Send ${aNoun} that CRONCRM fetches from a public URL (${media.path.slice(1)})`,
+		description: `Send ${aNoun} that CRONCRM fetches from a public http(s) URL. Needs the chat, the URL, the file name and the MIME type; optionally ${media.caption ? 'a caption and ' : ''}the size. Returns the chat and the stored message with the file's details (${media.path.slice(1)}).`,
 		path: media.path,
 		fields: [
 			{

@@ -19,7 +19,8 @@ export const messageResource: ResourceSpec = {
 			value: 'sendText',
 			name: 'Send Text',
 			action: 'Send a text message',
-			description: 'Send a plain text message, emoji included (messages/send-message-text)',
+			description:
+				'Send a text message (emoji allowed) to a person or group. Needs the chat (phone number or WhatsApp ID) and the text; optionally the CRONCRM user to send as. Returns the chat and the stored message with its access_token and delivery status (messages/send-message-text).',
 			path: '/messages/send-message-text',
 			fields: [MESSAGE_TEXT],
 		}),
@@ -28,7 +29,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Send Text and Trigger Chatbot',
 			action: 'Send a text and hand the chat to the chatbot',
 			description:
-				'Send a text through the chatbot, so that what the contact answers fires the chatbot\'s triggers (e.g. "how does it work"); it does nothing to chats already "in service" or "waiting for service" (messages/send-message-and-add-trigger-chatbot)',
+				'Send a text through the chatbot, so that the contact\'s answer fires the chatbot\'s triggers (e.g. "how does it work"); it does nothing to chats already in service or waiting for an agent. Needs the chat and the text. Returns the chat and the stored message (messages/send-message-and-add-trigger-chatbot).',
 			path: '/messages/send-message-and-add-trigger-chatbot',
 			fields: [MESSAGE_TEXT],
 		}),
@@ -37,7 +38,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Reply',
 			action: 'Reply to a message',
 			description:
-				'Send a text that quotes a sent or received message (messages/send-message-reply)',
+				'Reply to a sent or received message, quoting it. Needs the chat, the access_token of the message to quote and the text. Returns the chat and the stored reply (messages/send-message-reply).',
 			path: '/messages/send-message-reply',
 			fields: [
 				messageToken('replyTo', 'message_reply_access_token', 'The message to reply to'),
@@ -49,7 +50,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Forward',
 			action: 'Forward a message',
 			description:
-				'Forward a sent or received message to another chat; CRONCRM only forwards to chats that already exist (messages/send-message-forward)',
+				"Forward a sent or received message to another chat that already exists in CRONCRM. Needs the target chat and the message's access_token. Returns the chat and the stored copy (messages/send-message-forward).",
 			path: '/messages/send-message-forward',
 			fields: [
 				messageToken('messageToForward', 'message_forward_access_token', 'The message to forward'),
@@ -91,7 +92,8 @@ export const messageResource: ResourceSpec = {
 			value: 'sendContact',
 			name: 'Send Contact',
 			action: 'Send a contact card',
-			description: 'Share a contact as a vCard (messages/send-contact-vcard)',
+			description:
+				"Share one contact as a contact card (vCard). Needs the chat, the contact's phone number and name. Returns the chat and the stored message (messages/send-contact-vcard).",
 			path: '/messages/send-contact-vcard',
 			fields: [
 				{
@@ -113,7 +115,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Send Contacts',
 			action: 'Send several contact cards',
 			description:
-				'Share several contacts at once; CRONCRM checks that each has WhatsApp before sending (messages/send-contact-vcard-list)',
+				'Share several contacts at once as contact cards; CRONCRM checks that each has WhatsApp. Needs the chat and the phone numbers, comma-separated. Returns the chat and the stored message (messages/send-contact-vcard-list).',
 			path: '/messages/send-contact-vcard-list',
 			fields: [
 				{
@@ -131,7 +133,8 @@ export const messageResource: ResourceSpec = {
 			value: 'sendLocation',
 			name: 'Send Location',
 			action: 'Send a location',
-			description: 'Send a map pin, with an address if you like (messages/send-location)',
+			description:
+				'Send a map pin. Needs the chat, latitude and longitude; optionally an address. Returns the chat and the stored message (messages/send-location).',
 			path: '/messages/send-location',
 			fields: [
 				{
@@ -167,7 +170,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Get Many',
 			action: 'Get many messages',
 			description:
-				'Search sent and received messages; only messages synchronized with CRONCRM are found, so synchronize the WhatsApp history first to search older ones (messages/find)',
+				'Search sent and received messages synchronized with CRONCRM (synchronize the WhatsApp history first to find older ones). Filters: chat, source, shipping status, type, ack, dates, message ID or access_token. Returns one item per message, with its chat (messages/find).',
 			method: 'GET',
 			path: '/messages/find',
 			pagedRecords: 'messages',
@@ -266,7 +269,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Get Consumption',
 			action: 'Get message consumption',
 			description:
-				"Count sent and received messages by type, status and source over a period, e.g. to follow the plan's usage (messages/consumption)",
+				"Count sent and received messages by type, status and source over a period, e.g. to follow the plan's usage. Optionally filtered by chat and dates. Returns the totals and the counts per type (messages/consumption).",
 			method: 'GET',
 			path: '/messages/consumption',
 			optional: [
@@ -282,7 +285,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Get File',
 			action: 'Get the file of a message',
 			description:
-				'Get the public URL of the file (document, image, audio, video) a message carries, and download it if you like (messages/get-file)',
+				"Get the public URL of the file (document, image, audio, video) a message carries, and optionally download it as binary data. Needs the message's access_token. Returns the URL, file name and MIME type (messages/get-file).",
 			method: 'GET',
 			path: '/messages/get-file',
 			fields: [
@@ -297,7 +300,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Delete',
 			action: 'Delete a message',
 			description:
-				'Delete a message: a sent one disappears for you and the contact, a received one only on your side (messages/delete)',
+				"Delete a message: a sent one disappears for everyone, a received one only on this side. Needs the chat and the message's access_token. Returns CRONCRM's confirmation (messages/delete).",
 			method: 'DELETE',
 			path: '/messages/delete',
 			fields: [

@@ -20,7 +20,8 @@ export const tagResource: ResourceSpec = {
 			value: 'create',
 			name: 'Create',
 			action: 'Create a tag',
-			description: 'Create a tag to label chats with (tags/create)',
+			description:
+				'Create a tag ("etiqueta") to label chats. Needs the name; optionally a description and a #RRGGBB color. Returns the tag with its access_token (tags/create).',
 			method: 'POST',
 			path: '/tags/create',
 			fields: [str('name', 'Name', 'name', { required: true })],
@@ -30,7 +31,8 @@ export const tagResource: ResourceSpec = {
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many tags',
-			description: 'List tags made through the API or in CRONCRM (tags/find)',
+			description:
+				'List tags made through the API or in CRONCRM, optionally by name or access_token. Returns one item per tag with its color and number of chats (tags/find).',
 			method: 'GET',
 			path: '/tags/find',
 			// The collection's example answers with the tags under "lists".
@@ -49,7 +51,8 @@ export const tagResource: ResourceSpec = {
 			value: 'update',
 			name: 'Update',
 			action: 'Update a tag',
-			description: 'Change the name, description or color of a tag (tags/change)',
+			description:
+				'Change the name, description or color of a tag. Needs the tag. Returns the updated tag (tags/change).',
 			method: 'PUT',
 			path: '/tags/change',
 			fields: [tagPicker],
@@ -59,7 +62,8 @@ export const tagResource: ResourceSpec = {
 			value: 'delete',
 			name: 'Delete',
 			action: 'Delete a tag',
-			description: 'Delete a tag; chats that had it lose it (tags/delete)',
+			description:
+				"Delete a tag; chats that had it lose it. Needs the tag. Returns CRONCRM's confirmation (tags/delete).",
 			method: 'DELETE',
 			path: '/tags/delete',
 			fields: [tagPicker],
@@ -68,7 +72,8 @@ export const tagResource: ResourceSpec = {
 			value: 'addToChat',
 			name: 'Add or Remove in Chat',
 			action: 'Add or remove a tag in a chat',
-			description: 'Put a tag on a chat or take it off (tags/add-remove-in-chat)',
+			description:
+				"Put a tag on a chat or take it off. Needs the tag, the chat and the action. Returns CRONCRM's confirmation (tags/add-remove-in-chat).",
 			method: 'PUT',
 			path: '/tags/add-remove-in-chat',
 			fields: [

@@ -12,7 +12,7 @@ export const toolResource: ResourceSpec = {
 			name: 'Check WhatsApp Number',
 			action: 'Check whether a number has WhatsApp',
 			description:
-				'Check whether a phone number has WhatsApp; in the reply, profile.status is 200 when it has and 404 when it has not, and profile.wid is the chat ID to use (tools/have-whatsapp)',
+				'Check whether a phone number has WhatsApp. Needs the phone number with country code. Returns profile.status (200 has WhatsApp, 404 has not) and profile.wid, the chat ID to use (tools/have-whatsapp).',
 			method: 'GET',
 			path: '/tools/have-whatsapp',
 			fields: [
@@ -32,7 +32,7 @@ export const toolResource: ResourceSpec = {
 			name: 'Get Profile Picture',
 			action: 'Get the profile picture of a contact',
 			description:
-				"Get the URLs of a contact's WhatsApp profile picture, and download it if you like (tools/get-profile-picture)",
+				"Get a contact's WhatsApp profile picture, and optionally download it as binary data. Needs the chat. Returns the picture's URLs (tools/get-profile-picture).",
 			method: 'GET',
 			path: '/tools/get-profile-picture',
 			fields: [chatId()],

@@ -12,7 +12,7 @@ export const userResource: ResourceSpec = {
 			name: 'Get Many',
 			action: 'Get many users',
 			description:
-				'List the users of the CRONCRM account. Each has a role: 0 = attendant, 1 = administrator, 2 = supervisor, 3 = seller (accounts/find).',
+				'List the users of the CRONCRM account, optionally by name, email or access_token. Returns one item per user with their role (0 attendant, 1 administrator, 2 supervisor, 3 seller) and whether they are online (accounts/find).',
 			method: 'GET',
 			path: '/accounts/find',
 			pagedRecords: 'accounts',

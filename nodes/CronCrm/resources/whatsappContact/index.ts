@@ -12,7 +12,7 @@ export const whatsappContactResource: ResourceSpec = {
 			name: 'Get Many',
 			action: 'Get many WhatsApp contacts',
 			description:
-				"List the contacts of the connected phone's WhatsApp app; groups in the chat list come too (contacts-whatsapp-app/find)",
+				"List the contacts of the connected phone's WhatsApp app, groups in the chat list included. Returns one item per contact with their WhatsApp ID, name and whether they are a business (contacts-whatsapp-app/find).",
 			method: 'GET',
 			path: '/contacts-whatsapp-app/find',
 			pagedRecords: 'contacts',
@@ -22,7 +22,7 @@ export const whatsappContactResource: ResourceSpec = {
 			name: 'Get Blocked',
 			action: 'Get blocked WhatsApp contacts',
 			description:
-				'List the contacts blocked on WhatsApp, one item per contact with its WhatsApp ID as "wid" (contacts-whatsapp-app/blocked)',
+				'List the contacts blocked on WhatsApp. Returns one item per contact with their WhatsApp ID as wid (contacts-whatsapp-app/blocked).',
 			method: 'GET',
 			path: '/contacts-whatsapp-app/blocked',
 			// CRONCRM lists bare ids here; execute.ts outputs each as { wid }.
@@ -33,7 +33,7 @@ export const whatsappContactResource: ResourceSpec = {
 			name: 'Block or Unblock',
 			action: 'Block or unblock a WhatsApp contact',
 			description:
-				'Block or unblock a contact on WhatsApp. A chat with the contact must already exist (contacts-whatsapp-app/block).',
+				"Block or unblock a contact on WhatsApp; a chat with the contact must exist. Needs the contact and whether to block. Returns CRONCRM's confirmation (contacts-whatsapp-app/block).",
 			method: 'POST',
 			path: '/contacts-whatsapp-app/block',
 			// The collection lists an apiKey header on this request only: it is the credential's
