@@ -3,7 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { listSearch } from './methods/listSearch';
 import { RESOURCES } from './resources';
-import { resourceProperties } from './shared/operation';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendAndWait';
+import { customOperationsOf, resourceProperties } from './shared/operation';
 
 export class CronCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,6 +24,9 @@ export class CronCrm implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cronCrmApi', required: true }],
+		// Message → Send and Wait for Response: the links in the message lead here, under the
+		// waiting execution's resume URL.
+		webhooks: sendAndWaitWebhooks,
 		// The transport (transport/index.ts) sets the base URL and headers of every request itself;
 		// this default only mirrors the credential for n8n's routing.
 		requestDefaults: { baseURL: '={{$credentials.baseUrl}}' },
@@ -44,4 +48,9 @@ export class CronCrm implements INodeType {
 	};
 
 	methods = { listSearch };
+
+	// The operations routing cannot express (Send and Wait); all others stay declarative.
+	customOperations = customOperationsOf(RESOURCES);
+
+	webhook = sendAndWaitWebhook;
 }
