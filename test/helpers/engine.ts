@@ -16,7 +16,7 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 }
 
-import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DirectoryLoader, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -72,6 +72,11 @@ class TestInput implements INodeType {
 
 const cronCrm = new CronCrm();
 DirectoryLoader.applyDeclarativeNodeOptionParameters(cronCrm);
+// As n8n's NodeTypes does for every declarative node (the server's node registry): routing runs
+// as the node's execute method. Custom operations (Send and Wait) still take precedence.
+cronCrm.execute = async function (this: IExecuteFunctions) {
+	return (await new RoutingNode(this, cronCrm).runNode()) ?? [];
+};
 const credentialType = new CronCrmApi();
 
 const nodeTypeMap: Record<string, INodeType> = {
