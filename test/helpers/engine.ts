@@ -74,8 +74,8 @@ const cronCrm = new CronCrm();
 DirectoryLoader.applyDeclarativeNodeOptionParameters(cronCrm);
 // As n8n's NodeTypes does for every declarative node (the server's node registry): routing runs
 // as the node's execute method. Custom operations (Send and Wait) still take precedence.
-cronCrm.execute = async function (this: IExecuteFunctions) {
-	return (await new RoutingNode(this, cronCrm).runNode()) ?? [];
+(cronCrm as INodeType).execute = async function (this: IExecuteFunctions) {
+	return (await new RoutingNode(this as never, cronCrm).runNode()) ?? [];
 };
 const credentialType = new CronCrmApi();
 
@@ -216,6 +216,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Node settings as the editor's Settings tab sets them, e.g. { retryOnFail: true }. */
 	settings?: Partial<Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>>;
+	/** Another registered type for the node (e.g. an AI-tool variant); CUSTOM.cronCrm by default. */
+	nodeType?: string;
 }
 
 export interface RunResult {
@@ -253,6 +255,7 @@ export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise
 		parameters: { items: JSON.stringify(options.items ?? [{}]) },
 	};
 	const node = { ...cronCrmNode(options.parameters, options.continueOnFail), ...options.settings };
+	if (options.nodeType) node.type = options.nodeType;
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'test',

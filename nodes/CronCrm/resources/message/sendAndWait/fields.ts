@@ -65,7 +65,7 @@ export const sendAndWaitProperties: INodeProperties[] = [
 		name: 'approvalOptions',
 		type: 'fixedCollection',
 		placeholder: 'Add option',
-		default: { values: { approvalType: 'single', approveLabel: DEFAULT_APPROVE_LABEL } },
+		default: {},
 		displayOptions: { show: { responseType: ['approval'] } },
 		options: [
 			{
