@@ -55,7 +55,11 @@ export interface WaitingExecution {
 
 export interface WaitingServer {
 	base: string;
-	start(sandbox: Sandbox, parameters: IDataObject, items?: IDataObject[]): Promise<WaitingExecution>;
+	start(
+		sandbox: Sandbox,
+		parameters: IDataObject,
+		items?: IDataObject[],
+	): Promise<WaitingExecution>;
 	/** Plays n8n's WaitTracker once the wait limit has passed. */
 	timeOut(execution: WaitingExecution): Promise<IRun>;
 	/** Every answer the server gave. */
@@ -141,7 +145,9 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 			return originalEnd(chunk as string);
 		}) as typeof res.end;
 		const reply = (status: number, message: string) => {
-			res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message }));
+			res
+				.writeHead(status, { 'Content-Type': 'application/json' })
+				.end(JSON.stringify({ message }));
 		};
 
 		const chunks: Buffer[] = [];

@@ -237,11 +237,16 @@ describe('Message: Send and Wait for Response refuses what cannot work, before s
 	it.each([
 		[{ chatId: 'not a phone' }, /^Chat: .* \(item 0\)$/],
 		[{ message: '={{ $json.missing }}' }, /^Message: is required but empty \(item 0\)$/],
-		[{ responseType: 'customForm' }, /^Form Fields: add at least one field to the form \(item 0\)$/],
+		[
+			{ responseType: 'customForm' },
+			/^Form Fields: add at least one field to the form \(item 0\)$/,
+		],
 		[
 			{
 				responseType: 'customForm',
-				formFields: { values: [{ fieldLabel: 'Period', fieldType: 'dropdown', fieldOptions: ' , ' }] },
+				formFields: {
+					values: [{ fieldLabel: 'Period', fieldType: 'dropdown', fieldOptions: ' , ' }],
+				},
 			},
 			/^Form Fields → Period: a dropdown needs its options, separated by commas \(item 0\)$/,
 		],
@@ -257,12 +262,17 @@ describe('Message: Send and Wait for Response refuses what cannot work, before s
 	});
 
 	it("as n8n's plain AI-tool variant, it refuses with a message that says why", async () => {
-		registerNodeType('CUSTOM.cronCrmTool', nodeTypes.getByNameAndVersion('CUSTOM.cronCrm') as never);
+		registerNodeType(
+			'CUSTOM.cronCrmTool',
+			nodeTypes.getByNameAndVersion('CUSTOM.cronCrm') as never,
+		);
 		const result = await runCronCrm(sandbox.current, {
 			parameters: sendAndWait(),
 			nodeType: 'CUSTOM.cronCrmTool',
 		});
-		expect(result.error?.message).toBe('"Send and Wait for Response" cannot run as an AI agent tool');
+		expect(result.error?.message).toBe(
+			'"Send and Wait for Response" cannot run as an AI agent tool',
+		);
 		expect(result.requests).toHaveLength(0);
 	});
 

@@ -240,7 +240,7 @@ export const sendAndWaitProperties: INodeProperties[] = [
 				name: 'buttonLabel',
 				type: 'string',
 				default: DEFAULT_SUBMIT_LABEL,
-				description: 'Label of the form\'s send button',
+				description: "Label of the form's send button",
 			},
 		],
 	},

@@ -84,12 +84,17 @@ export function checkFormFields(ctx: IExecuteFunctions): void {
 	fields.forEach((field, index) => {
 		if (!field.fieldLabel?.trim()) fail(ctx, `Form Fields`, `field ${index + 1} has no label`);
 		if (field.fieldType === 'dropdown' && splitOptions(field.fieldOptions).length === 0) {
-			fail(ctx, `Form Fields → ${field.fieldLabel}`, 'a dropdown needs its options, separated by commas');
+			fail(
+				ctx,
+				`Form Fields → ${field.fieldLabel}`,
+				'a dropdown needs its options, separated by commas',
+			);
 		}
 	});
 	const labels = fields.map((field) => field.fieldLabel.trim());
 	const repeated = labels.find((label, index) => labels.indexOf(label) !== index);
-	if (repeated) fail(ctx, 'Form Fields', `two fields are labelled "${repeated}"; answers are output by label`);
+	if (repeated)
+		fail(ctx, 'Form Fields', `two fields are labelled "${repeated}"; answers are output by label`);
 }
 
 export function waitTillOf(ctx: IExecuteFunctions, now = Date.now()): Date {
@@ -153,7 +158,9 @@ export function sendAndWaitRun(spec: OperationSpec) {
 				body,
 			})) as IHttpRequestOptions;
 			const prepared = request.body as IDataObject;
-			prepared.message = [String(prepared.message), '', ...answerLines(this, responseType)].join('\n');
+			prepared.message = [String(prepared.message), '', ...answerLines(this, responseType)].join(
+				'\n',
+			);
 
 			const reply = await croncrmRequest(
 				this,
@@ -163,7 +170,8 @@ export function sendAndWaitRun(spec: OperationSpec) {
 					body: prepared,
 					headers: request.headers as IDataObject,
 					extra: {
-						timeout: (this.getNodeParameter('requestOptions.timeout', ITEM, 0) as number) || undefined,
+						timeout:
+							(this.getNodeParameter('requestOptions.timeout', ITEM, 0) as number) || undefined,
 					},
 				},
 				ITEM,

@@ -80,7 +80,10 @@ function readAnswers(
 			const number = Number(value);
 			if (!Number.isFinite(number)) return { error: `"${label}" must be a number.` };
 			answers[label] = number;
-		} else if (field.fieldType === 'dropdown' && !splitOptions(field.fieldOptions).includes(value)) {
+		} else if (
+			field.fieldType === 'dropdown' &&
+			!splitOptions(field.fieldOptions).includes(value)
+		) {
 			return { error: `Please choose one of the options of "${label}".` };
 		} else {
 			answers[label] = value;
