@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 import type { RecordedRequest } from '../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import { CHROMIUM_ARGS, freshProfileDir } from '../../scripts/lib/browser';
-import { CREDENTIAL_NAME, REPO_ROOT, type Stack } from '../../scripts/lib/stack';
+import { CREDENTIAL_NAME, OWNER, REPO_ROOT, type Stack } from '../../scripts/lib/stack';
 import { eventually, Suite } from './harness';
 
 const ACTION = 'n8n-nodes-croncrm.cronCrm';
@@ -257,6 +257,33 @@ export function sendAndWaitSuite(
 					},
 				},
 			]);
+		},
+	);
+
+	suite.test(
+		"n8n offers the node to AI agents as a tool and, for Send and Wait, as a 'Human review' tool",
+		async () => {
+			const login = await fetch(`${stack.n8nUrl}/rest/login`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'browser-id': 'croncrm-e2e' },
+				body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+			});
+			assert.equal(login.status, 200);
+			const cookie = login.headers
+				.getSetCookie()
+				.find((c) => c.startsWith('n8n-auth='))!
+				.split(';')[0];
+			const types = (await (
+				await fetch(`${stack.n8nUrl}/types/nodes.json`, {
+					headers: { Cookie: cookie, 'browser-id': 'croncrm-e2e' },
+				})
+			).json()) as Array<{ name: string; properties: Array<{ name: string; default?: unknown }> }>;
+			const names = types.map((type) => type.name).filter((name) => name.includes('cronCrm'));
+			assert.ok(names.includes(`${ACTION}Tool`), names.join(', '));
+			const review = types.find((type) => type.name === `${ACTION}HitlTool`);
+			assert.ok(review, `no Human review variant in ${names.join(', ')}`);
+			const operation = review.properties.find((property) => property.name === 'operation');
+			assert.equal(operation?.default, 'sendAndWait');
 		},
 	);
 
