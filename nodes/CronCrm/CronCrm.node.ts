@@ -50,7 +50,16 @@ export class CronCrm implements INodeType {
 	methods = { listSearch };
 
 	// The operations routing cannot express (Send and Wait); all others stay declarative.
-	customOperations = customOperationsOf(RESOURCES);
+	customOperations = customOperationsOf(RESOURCES, () => this.webhook !== undefined);
 
-	webhook = sendAndWaitWebhook;
+	/**
+	 * Where Send and Wait's answer links lead. n8n (from mid-2025) gives every declarative node an
+	 * `execute` method that runs its routing. Older versions give none to a node with `methods`
+	 * (our dropdowns), and there a node with a `webhook` gets no input items for its expressions
+	 * in any declarative operation. So the webhook exists only once n8n has given the node its
+	 * execute method; without it, Send and Wait refuses before sending (customOperationsOf).
+	 */
+	get webhook(): INodeType['webhook'] {
+		return (this as INodeType).execute ? sendAndWaitWebhook : undefined;
+	}
 }

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { CronCrm } from '../../nodes/CronCrm/CronCrm.node';
 import { nodeTypes, registerNodeType, runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
 import { startWaitingServer, type WaitingServer } from '../helpers/waiting';
@@ -295,5 +296,38 @@ describe('Message: Send and Wait for Response refuses what cannot work, before s
 		});
 		expect(sent.error).toBeUndefined();
 		expect(sent.requests).toHaveLength(1);
+	});
+
+	it('on an n8n that gives the node no execute method (before mid-2025), the node has no webhook: other operations keep their expressions, Send and Wait refuses', async () => {
+		// Such an n8n leaves a declarative node with `methods` as it is, and would hand a node with a
+		// webhook no input items for its expressions.
+		const asLoaded = new CronCrm();
+		expect(asLoaded.webhook).toBeUndefined();
+		registerNodeType('CUSTOM.cronCrmNoExecute', asLoaded);
+
+		const texts = await runCronCrm(sandbox.current, {
+			parameters: {
+				resource: 'message',
+				operation: 'sendText',
+				chatId: WID,
+				message: '={{ $json.text }}',
+			},
+			items: [{ text: 'Oi' }, { text: 'Tudo bem?' }],
+			nodeType: 'CUSTOM.cronCrmNoExecute',
+		});
+		expect(texts.error).toBeUndefined();
+		expect(texts.requests.map((request) => (request.body as IDataObject).message)).toEqual([
+			'Oi',
+			'Tudo bem?',
+		]);
+
+		const refused = await runCronCrm(sandbox.current, {
+			parameters: sendAndWait(),
+			nodeType: 'CUSTOM.cronCrmNoExecute',
+		});
+		expect(refused.error?.message).toBe(
+			'"Send and Wait for Response" needs a newer n8n: on this n8n version the node cannot have the webhook its answer links lead to (n8n from mid-2025 on can)',
+		);
+		expect(refused.requests).toHaveLength(0);
 	});
 });

@@ -58,6 +58,11 @@ export interface CustomOperation {
 	run: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 	/** Why an n8n without custom operations cannot run it, and from which version it can. */
 	requires: string;
+	/**
+	 * Set when the operation is resumed through the node's webhook: why it cannot run on an n8n
+	 * where the node has none (see `webhook` in CronCrm.node.ts).
+	 */
+	withoutWebhook?: string;
 }
 
 export interface DownloadSpec {
@@ -239,19 +244,39 @@ function mergeShow(
 	};
 }
 
-/** The custom operations of a node, as n8n's `customOperations` wants them. */
+type CustomRun = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+/**
+ * The custom operations of a node, as n8n's `customOperations` wants them. Those that need the
+ * node's webhook (to be resumed) refuse before doing anything when `hasWebhook()` says the
+ * running n8n gave the node none.
+ */
 export function customOperationsOf(
 	resources: ResourceSpec[],
-): Record<string, Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>>> {
-	const result: Record<
-		string,
-		Record<string, (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>>
-	> = {};
+	hasWebhook: () => boolean,
+): Record<string, Record<string, CustomRun>> {
+	const result: Record<string, Record<string, CustomRun>> = {};
 	for (const resource of resources) {
 		for (const operation of resource.operations) {
-			if (!operation.custom) continue;
+			const custom = operation.custom;
+			if (!custom) continue;
 			result[resource.value] ??= {};
-			result[resource.value][operation.value] = operation.custom.run;
+			result[resource.value][operation.value] = custom.withoutWebhook
+				? async function (this: IExecuteFunctions) {
+						if (!hasWebhook()) {
+							throw new NodeOperationError(
+								this.getNode(),
+								`"${operation.name}" needs a newer n8n: ${custom.withoutWebhook}`,
+								{
+									itemIndex: 0,
+									description:
+										'Nothing was sent. Update n8n to use this operation; every other operation of this node works on this version.',
+								},
+							);
+						}
+						return await custom.run.call(this);
+					}
+				: custom.run;
 		}
 	}
 	return result;

@@ -28,6 +28,8 @@ export function sendAndWaitOperation(messageText: FieldSpec): OperationSpec {
 		run: sendAndWaitRun(spec),
 		requires:
 			'n8n runs it as a custom operation of a declarative node, which this n8n version does not support',
+		withoutWebhook:
+			'on this n8n version the node cannot have the webhook its answer links lead to (n8n from mid-2025 on can)',
 	};
 	return spec;
 }
