@@ -86,6 +86,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		const html = await page.text();
 		expect(page.status).toBe(200);
 		expect(page.headers.get('content-type')).toContain('text/html');
+		expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
 		expect(html).toContain('Can we confirm your visit on Friday?');
 		expect(html).toMatch(/<form method="post" action=""[^>]*>/);
 		expect(html).toContain('>Approve</button>');

@@ -38,6 +38,11 @@ function sendPage(ctx: IWebhookFunctions, html: string, status = 200) {
 	res.statusCode = status;
 	res.setHeader('Content-Type', 'text/html; charset=utf-8');
 	res.setHeader('Cache-Control', 'no-store');
+	// The pages need no script and post only to themselves.
+	res.setHeader(
+		'Content-Security-Policy',
+		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+	);
 	res.end(html);
 }
 
