@@ -16,6 +16,7 @@ import { join } from 'path';
 
 import { apiSuite } from '../test/e2e/api.e2e';
 import { browserSuite } from '../test/e2e/browser.e2e';
+import { sendAndWaitSuite } from '../test/e2e/sendAndWait.e2e';
 import type { TestResult } from '../test/e2e/harness';
 import { ensureChromium } from './lib/browser';
 import { log, N8N_LINES, type N8nLine } from './lib/install';
@@ -60,6 +61,13 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 		]);
 		stack = startedStack;
 		results.push(...(await apiSuite(stack).run()));
+		results.push(
+			...(await sendAndWaitSuite(stack, {
+				chromiumPath: chromium,
+				artifacts,
+				updateReadmeShots: process.argv.includes('--update-screenshots'),
+			}).run()),
+		);
 		if (chromium)
 			results.push(
 				...(await browserSuite(stack, chromium, artifacts, {

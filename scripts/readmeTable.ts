@@ -21,6 +21,7 @@ export function operationsTable(): string {
 				op.pagedRecords ? 'Return All / Limit' : '',
 				op.deliverImmediately ? 'Deliver Immediately' : '',
 				op.download ? 'Download File' : '',
+				op.custom ? 'Waits for the answer (see Send and Wait)' : '',
 			]
 				.filter(Boolean)
 				.join(', ');

@@ -382,6 +382,31 @@ export const TRIGGER_SCHEMA_DIR = join(
 	`v${padVersion(new CronCrmTrigger().description.version as number)}`,
 );
 
+/**
+ * Send and Wait's output is not CRONCRM's reply but the person's answer, under `data` as in n8n's
+ * own Send and Wait nodes: `approved`, `text`, or one field per form field (by its label).
+ */
+function answerSchema(): JsonSchema {
+	return {
+		type: 'object',
+		description:
+			'The answer, once the person gave it. When the wait limit passes first, the input items go on unchanged instead',
+		properties: {
+			data: {
+				type: 'object',
+				description:
+					'Approval: approved; Free Text: text; Custom Form: one field per form field, named by its label',
+				properties: {
+					approved: { type: 'boolean', description: 'Whether the approve button was pressed' },
+					text: { type: 'string', description: 'What the person wrote' },
+				},
+				additionalProperties: true,
+			},
+		},
+		required: ['data'],
+	};
+}
+
 /** Every schema file, by path relative to the repository, with its content. */
 export function generateSchemas(): Map<string, string> {
 	const examples = loadExamples();
@@ -394,6 +419,10 @@ export function generateSchemas(): Map<string, string> {
 
 	for (const resource of RESOURCES) {
 		for (const spec of resource.operations) {
+			if (spec.custom) {
+				write(join(NODE_SCHEMA_DIR, resource.value, `${spec.value}.json`), answerSchema());
+				continue;
+			}
 			const key = routeKey(spec.method, spec.path);
 			const saved = examples.get(key);
 			if (!saved)

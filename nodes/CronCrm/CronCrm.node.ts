@@ -3,7 +3,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { listSearch } from './methods/listSearch';
 import { RESOURCES } from './resources';
-import { resourceProperties } from './shared/operation';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendAndWait';
+import { customOperationsOf, resourceProperties } from './shared/operation';
 
 export class CronCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,6 +24,9 @@ export class CronCrm implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cronCrmApi', required: true }],
+		// Message → Send and Wait for Response: the links in the message lead here, under the
+		// waiting execution's resume URL.
+		webhooks: sendAndWaitWebhooks,
 		// The transport (transport/index.ts) sets the base URL and headers of every request itself;
 		// this default only mirrors the credential for n8n's routing.
 		requestDefaults: { baseURL: '={{$credentials.baseUrl}}' },
@@ -44,4 +48,18 @@ export class CronCrm implements INodeType {
 	};
 
 	methods = { listSearch };
+
+	// The operations routing cannot express (Send and Wait); all others stay declarative.
+	customOperations = customOperationsOf(RESOURCES, () => this.webhook !== undefined);
+
+	/**
+	 * Where Send and Wait's answer links lead. n8n (from mid-2025) gives every declarative node an
+	 * `execute` method that runs its routing. Older versions give none to a node with `methods`
+	 * (our dropdowns), and there a node with a `webhook` gets no input items for its expressions
+	 * in any declarative operation. So the webhook exists only once n8n has given the node its
+	 * execute method; without it, Send and Wait refuses before sending (customOperationsOf).
+	 */
+	get webhook(): INodeType['webhook'] {
+		return (this as INodeType).execute ? sendAndWaitWebhook : undefined;
+	}
 }

@@ -16,7 +16,7 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 }
 
-import { DirectoryLoader, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { DirectoryLoader, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -73,6 +73,11 @@ class TestInput implements INodeType {
 
 const cronCrm = new CronCrm();
 DirectoryLoader.applyDeclarativeNodeOptionParameters(cronCrm);
+// As n8n's NodeTypes does for every declarative node (the server's node registry): routing runs
+// as the node's execute method. Custom operations (Send and Wait) still take precedence.
+(cronCrm as INodeType).execute = async function (this: IExecuteFunctions) {
+	return (await new RoutingNode(this as never, cronCrm).runNode()) ?? [];
+};
 const credentialType = new CronCrmApi();
 
 const nodeTypeMap: Record<string, INodeType> = {
@@ -212,6 +217,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Node settings as the editor's Settings tab sets them, e.g. { retryOnFail: true }. */
 	settings?: Partial<Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>>;
+	/** Another registered type for the node (e.g. an AI-tool variant); CUSTOM.cronCrm by default. */
+	nodeType?: string;
 }
 
 export interface RunResult {
@@ -249,6 +256,7 @@ export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise
 		parameters: { items: JSON.stringify(options.items ?? [{}]) },
 	};
 	const node = { ...cronCrmNode(options.parameters, options.continueOnFail), ...options.settings };
+	if (options.nodeType) node.type = options.nodeType;
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'test',

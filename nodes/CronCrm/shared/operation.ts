@@ -1,4 +1,13 @@
-import type { IHttpRequestMethods, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { executeOperation } from './execute';
 import type { FieldSpec } from './fields';
@@ -33,6 +42,27 @@ export interface OperationSpec {
 	 * never sent, so clearing needs its own choice, e.g. emptying an instance's webhook slot.
 	 */
 	clearable?: FieldSpec[];
+	/**
+	 * Parameters that are not API fields (e.g. Send and Wait's response settings), shown after
+	 * the operation's other parameters.
+	 */
+	extraProperties?: INodeProperties[];
+	/**
+	 * Runs the operation as an n8n custom operation instead of declarative routing, for what
+	 * routing cannot do (waiting for a reply). The node lists it in `customOperations`.
+	 */
+	custom?: CustomOperation;
+}
+
+export interface CustomOperation {
+	run: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+	/** Why an n8n without custom operations cannot run it, and from which version it can. */
+	requires: string;
+	/**
+	 * Set when the operation is resumed through the node's webhook: why it cannot run on an n8n
+	 * where the node has none (see `webhook` in CronCrm.node.ts).
+	 */
+	withoutWebhook?: string;
 }
 
 export interface DownloadSpec {
@@ -57,8 +87,38 @@ function show(resource: string, operation: string) {
 	return { show: { resource: [resource], operation: [operation] } };
 }
 
+/**
+ * Routing of a custom operation. n8n versions that know `customOperations` never use it; older
+ * ones route the operation declaratively, and this stops the item before anything is sent.
+ */
+function refuseWithoutCustomOperations(spec: OperationSpec, custom: CustomOperation) {
+	return async function (this: IExecuteSingleFunctions): Promise<IHttpRequestOptions> {
+		throw new NodeOperationError(
+			this.getNode(),
+			`"${spec.name}" needs a newer n8n: ${custom.requires}`,
+			{
+				itemIndex: this.getItemIndex(),
+				description:
+					'Nothing was sent. Update n8n to use this operation; every other operation of this node works on this version.',
+			},
+		);
+	};
+}
+
 /** The operation's entry in the Operation dropdown, with its request routing. */
 function operationOption(spec: OperationSpec): INodePropertyOptions {
+	if (spec.custom) {
+		return {
+			name: spec.name,
+			value: spec.value,
+			action: spec.action,
+			description: spec.description,
+			routing: {
+				request: { method: spec.method, url: spec.path },
+				send: { preSend: [refuseWithoutCustomOperations(spec, spec.custom)] },
+			},
+		};
+	}
 	return {
 		name: spec.name,
 		value: spec.value,
@@ -167,7 +227,59 @@ function operationProperties(resource: string, spec: OperationSpec): INodeProper
 			},
 		);
 	}
+	for (const property of spec.extraProperties ?? []) {
+		properties.push({ ...property, displayOptions: mergeShow(displayOptions, property) });
+	}
 	return properties;
+}
+
+/** The operation's own condition combined with a parameter's (e.g. "only for Approval"). */
+function mergeShow(
+	operation: { show: Record<string, string[]> },
+	property: INodeProperties,
+): INodeProperties['displayOptions'] {
+	return {
+		...property.displayOptions,
+		show: { ...property.displayOptions?.show, ...operation.show },
+	};
+}
+
+type CustomRun = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+/**
+ * The custom operations of a node, as n8n's `customOperations` wants them. Those that need the
+ * node's webhook (to be resumed) refuse before doing anything when `hasWebhook()` says the
+ * running n8n gave the node none.
+ */
+export function customOperationsOf(
+	resources: ResourceSpec[],
+	hasWebhook: () => boolean,
+): Record<string, Record<string, CustomRun>> {
+	const result: Record<string, Record<string, CustomRun>> = {};
+	for (const resource of resources) {
+		for (const operation of resource.operations) {
+			const custom = operation.custom;
+			if (!custom) continue;
+			result[resource.value] ??= {};
+			result[resource.value][operation.value] = custom.withoutWebhook
+				? async function (this: IExecuteFunctions) {
+						if (!hasWebhook()) {
+							throw new NodeOperationError(
+								this.getNode(),
+								`"${operation.name}" needs a newer n8n: ${custom.withoutWebhook}`,
+								{
+									itemIndex: 0,
+									description:
+										'Nothing was sent. Update n8n to use this operation; every other operation of this node works on this version.',
+								},
+							);
+						}
+						return await custom.run.call(this);
+					}
+				: custom.run;
+		}
+	}
+	return result;
 }
 
 /** The Operation dropdown of one resource and all of its operations' parameters. */

@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IExecuteFunctions,
 	IExecuteSingleFunctions,
 	IHookFunctions,
 	IHttpRequestMethods,
@@ -26,6 +27,7 @@ export const CREDENTIAL_NAME = 'cronCrmApi';
 export const DEFAULT_BASE_URL = 'https://croncrm.com/api/v2';
 
 export type CronCrmContext =
+	| IExecuteFunctions
 	| IExecuteSingleFunctions
 	| ILoadOptionsFunctions
 	| IHookFunctions

@@ -1,6 +1,8 @@
 import { accessToken, chatId, choice, str } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
 import { dateRange, mediaOperation, messageToken, sendOperation } from './fields';
+// Send and Wait for Response (human in the loop): its own folder, see sendAndWait/index.ts.
+import { sendAndWaitOperation } from './sendAndWait';
 
 const MESSAGE_TEXT = {
 	...str('message', 'Message', 'message', { required: true }),
@@ -24,6 +26,8 @@ export const messageResource: ResourceSpec = {
 			path: '/messages/send-message-text',
 			fields: [MESSAGE_TEXT],
 		}),
+		// Send and Wait for Response: a custom operation (links to n8n, then the execution waits).
+		sendAndWaitOperation(MESSAGE_TEXT),
 		sendOperation({
 			value: 'sendTextTriggerChatbot',
 			name: 'Send Text and Trigger Chatbot',
