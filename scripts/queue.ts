@@ -10,7 +10,7 @@
  * Artifacts (every process's log, the measurements): test-artifacts/queue/.
  */
 import { randomBytes } from 'crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -275,6 +275,8 @@ async function main() {
 	rmSync(artifacts, { recursive: true, force: true });
 	mkdirSync(artifacts, { recursive: true });
 	const root = mkdtempSync(join(tmpdir(), 'croncrm-queue-'));
+	// PostgreSQL runs as another user (not root) and must reach its data directory in here.
+	chmodSync(root, 0o711);
 	let stack: QueueStack | undefined;
 	const results: TestResult[] = [];
 	const report: string[] = [];

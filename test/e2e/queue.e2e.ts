@@ -25,10 +25,23 @@ const SEND_TEXT = 'POST /messages/send-message-text';
  */
 export const QUEUE_RATE = { limit: 50, windowSeconds: 5 };
 
-/** One API key per credential, so each scenario has its own window in the sandbox. */
+/**
+ * One API key per credential, so each scenario has its own window in the sandbox. Each counts
+ * the n8n processes that really send with its key, as the README's recipe says.
+ */
 export const QUEUE_KEYS = {
-	/** (a), (b) and (c) with the share: two workers send with this key. */
-	shared: { credentialName: 'CRONCRM (2 processes)', apiKey: DEFAULT_API_KEY, sendingProcesses: 2 },
+	/** (a) and (b): main registers the trigger, the webhook processor and the workers run nodes. */
+	events: {
+		credentialName: 'CRONCRM (all 4 processes)',
+		apiKey: DEFAULT_API_KEY,
+		sendingProcesses: 4,
+	},
+	/** (c) with the share: only the two workers send with this key. */
+	shared: {
+		credentialName: 'CRONCRM (2 workers)',
+		apiKey: 'queue-key-shared',
+		sendingProcesses: 2,
+	},
 	/** (c) without the share: each worker believes it has the whole allowance. */
 	unshared: {
 		credentialName: 'CRONCRM (share not set)',
@@ -89,7 +102,13 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 		type: ACTION,
 		typeVersion: 1,
 		position: [520, 0],
-		parameters: { resource: 'message', operation: 'sendText', chatId, message, additionalFields: {} },
+		parameters: {
+			resource: 'message',
+			operation: 'sendText',
+			chatId,
+			message,
+			additionalFields: {},
+		},
 		credentials: credentialsFor(key),
 	});
 
@@ -127,33 +146,39 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 		for (const id of created) await n8n.deactivate(id).catch(() => undefined);
 	});
 
-	suite.test('(a) Webhook → Send Text: called on the webhook processor, run on a worker', async () => {
-		const since = Date.now();
-		const workflow = await createWorkflow('send text', [
-			webhookNode('queue-send-text', 'lastNode'),
-			sendTextNode('shared', '={{ $json.body.phone }}', '={{ $json.body.text }}'),
-		]);
-		await n8n.activate(workflow.id);
-		const reply = await callWebhook('queue-send-text', {
-			phone: '+55 (21) 99000-0001',
-			text: 'Olá from a worker',
-		});
-		assert.equal(reply.status, 200, JSON.stringify(reply.body));
-		assert.equal((reply.body as { success?: boolean }).success, true, JSON.stringify(reply.body));
+	suite.test(
+		'(a) Webhook → Send Text: called on the webhook processor, run on a worker',
+		async () => {
+			const since = Date.now();
+			const workflow = await createWorkflow('send text', [
+				webhookNode('queue-send-text', 'lastNode'),
+				sendTextNode('events', '={{ $json.body.phone }}', '={{ $json.body.text }}'),
+			]);
+			await n8n.activate(workflow.id);
+			const reply = await callWebhook('queue-send-text', {
+				phone: '+55 (21) 99000-0001',
+				text: 'Olá from a worker',
+			});
+			assert.equal(reply.status, 200, JSON.stringify(reply.body));
+			assert.equal((reply.body as { success?: boolean }).success, true, JSON.stringify(reply.body));
 
-		const sent = sandbox.requests.filter((r) => r.at >= since && r.route === SEND_TEXT);
-		assert.equal(sent.length, 1, `expected one send, sandbox got ${sent.length}`);
-		assert.deepEqual(sent[0].body, { chat_wid: '5521990000001@c.us', message: 'Olá from a worker' });
-		const [execution] = await eventually('the execution', async () => {
-			const done = await finishedExecutions(workflow.id);
-			return done.length ? done : undefined;
-		});
-		assert.equal(execution.status, 'success');
-		const worker = workerOf().get(String(execution.id));
-		assert.ok(worker, `execution ${execution.id} is in no worker's log`);
-		report(`(a) execution ${execution.id} ran on ${worker}`);
-		await n8n.deactivate(workflow.id);
-	});
+			const sent = sandbox.requests.filter((r) => r.at >= since && r.route === SEND_TEXT);
+			assert.equal(sent.length, 1, `expected one send, sandbox got ${sent.length}`);
+			assert.deepEqual(sent[0].body, {
+				chat_wid: '5521990000001@c.us',
+				message: 'Olá from a worker',
+			});
+			const [execution] = await eventually('the execution', async () => {
+				const done = await finishedExecutions(workflow.id);
+				return done.length ? done : undefined;
+			});
+			assert.equal(execution.status, 'success');
+			const worker = workerOf().get(String(execution.id));
+			assert.ok(worker, `execution ${execution.id} is in no worker's log`);
+			report(`(a) execution ${execution.id} ran on ${worker}`);
+			await n8n.deactivate(workflow.id);
+		},
+	);
 
 	suite.test(
 		'(b) the trigger registers from main; events to the webhook processor run once each on a worker; a forged call gets 401; deactivation restores the slots',
@@ -173,7 +198,7 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 						instance: { __rl: true, mode: 'list', value: instance, cachedResultName: 'Sales' },
 						events: ['onReceived'],
 					},
-					credentials: credentialsFor('shared'),
+					credentials: credentialsFor('events'),
 				},
 			]);
 			await n8n.activate(workflow.id);
@@ -207,10 +232,14 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 			});
 			assert.equal(forged.status, 401, 'a call without the secret is refused');
 
-			await eventually('an execution per event', async () => {
-				const done = await finishedExecutions(workflow.id);
-				return done.length >= texts.length ? done : undefined;
-			}, 60_000);
+			await eventually(
+				'an execution per event',
+				async () => {
+					const done = await finishedExecutions(workflow.id);
+					return done.length >= texts.length ? done : undefined;
+				},
+				60_000,
+			);
 			await sleep(3000); // a duplicate, or an execution for the forged call, would have shown by now
 			const executions = await finishedExecutions(workflow.id);
 			const received = executions.map((e) => String(outputOf(e, 'CRONCRM Trigger')[0]?.text));

@@ -91,7 +91,7 @@ describe('The share of several n8n processes sending with one key', () => {
 		expect(new Set(sandbox.current.state.mutations.map(mutationName)).size).toBe(3 * LIMIT);
 	});
 
-	it('the same allowance without the share goes over this process\'s half (control)', async () => {
+	it("the same allowance without the share goes over this process's half (control)", async () => {
 		const results = await threeExecutions('key-shared-control', 2 * LIMIT, 1);
 		expect(sandbox.current.rejected).toBeGreaterThan(0);
 		// 429s are waited out and re-sent: every item is still created exactly once.
