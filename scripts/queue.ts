@@ -132,6 +132,13 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 		const encryptionKey = randomBytes(24).toString('hex');
 		const webhookOrigin = `http://127.0.0.1:${PORTS.webhook}`;
 		const processes: N8nProcess[] = [];
+		// The n8n processes stop together: each waits for its own shutdown, not for the others'.
+		const n8nStops: Array<() => Promise<void>> = [];
+		cleanups.push(async () => {
+			const began = Date.now();
+			await Promise.all(n8nStops.map(async (stopOne) => await stopOne()));
+			timings.n8nStop = seconds(began);
+		});
 		const spawnN8n = async (
 			name: N8nProcess['name'],
 			n8nPort: number,
@@ -175,7 +182,7 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 			};
 			const onExit = () => stopProcessGroup(child.child, 'SIGKILL');
 			process.on('exit', onExit);
-			cleanups.push(async () => {
+			n8nStops.push(async () => {
 				process.off('exit', onExit);
 				await stopIt();
 			});
@@ -312,6 +319,8 @@ async function main() {
 		await stack?.stop();
 		rmSync(root, { recursive: true, force: true });
 	}
+	if (stack?.timings.n8nStop !== undefined)
+		report.push(`n8n processes stopped in ${stack.timings.n8nStop} s`);
 	report.push(`Total: ${seconds(started)} s`);
 	writeFileSync(join(artifacts, 'report.txt'), `${report.join('\n')}\n`);
 	console.log(`\n${report.join('\n')}\nArtifacts: ${artifacts}`);
