@@ -44,7 +44,7 @@ export class CronCrmApi implements ICredentialType {
 			typeOptions: { minValue: 1 },
 			default: 50,
 			description:
-				'How many requests this n8n process may send with this key per window. CRONCRM allows 50 per 10 seconds and blocks clients that go over. When several n8n processes share one key, divide the allowance between them.',
+				'How many requests CRONCRM allows with this key per window: 50 per 10 seconds. Clients that go over are blocked.',
 		},
 		{
 			displayName: 'Window (Seconds)',
@@ -53,6 +53,15 @@ export class CronCrmApi implements ICredentialType {
 			typeOptions: { minValue: 0.1, numberPrecision: 2 },
 			default: 10,
 			description: 'Length of the sliding window the request allowance applies to',
+		},
+		{
+			displayName: 'n8n Processes Sending With This Key',
+			name: 'sendingProcesses',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1,
+			description:
+				'How many n8n processes send requests with this key: in queue mode, the workers plus the main and webhook processes that run CRONCRM nodes. Each process keeps to its share of the allowance (Requests per Window divided by this number), so together they stay under the limit.',
 		},
 	];
 

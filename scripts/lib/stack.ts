@@ -178,16 +178,26 @@ export function n8nEnvironment(options: StackOptions, runtime: Runtime): NodeJS.
 	};
 }
 
-/** Starts n8n and resolves once its REST API answers. */
-async function startN8n(
-	options: StackOptions,
+/** How to start an n8n process other than `n8n start` (queue mode: `worker`, `webhook`). */
+export interface N8nProcessOverrides {
+	/** n8n's command and flags, e.g. ['worker', '--concurrency=5']. */
+	args?: string[];
+	env?: NodeJS.ProcessEnv;
+	/** Answers 200 once the process is ready (a worker's is on its health-check port). */
+	readyUrl?: string;
+}
+
+/** Starts n8n and resolves once its REST API (or `overrides.readyUrl`) answers. */
+export async function startN8n(
+	options: Pick<StackOptions, 'logFile' | 'userFolder' | 'n8nPort' | 'echoN8nLog'>,
 	runtime: Runtime,
+	overrides: N8nProcessOverrides = {},
 ): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
 	mkdirSync(join(options.logFile, '..'), { recursive: true });
 	const logStream = createWriteStream(options.logFile, { flags: 'a' });
-	const child = spawn(runtime.node, [runtime.n8nBin, 'start'], {
+	const child = spawn(runtime.node, [runtime.n8nBin, ...(overrides.args ?? ['start'])], {
 		cwd: options.userFolder,
-		env: n8nEnvironment(options, runtime),
+		env: overrides.env ?? n8nEnvironment(options as StackOptions, runtime),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Its own process group: stopping it also stops the task runners it spawned.
 		detached: process.platform !== 'win32',
@@ -208,7 +218,7 @@ async function startN8n(
 	);
 	let exitCode: number | null | undefined;
 	void exited.then((code) => (exitCode = code ?? -1));
-	const url = `http://127.0.0.1:${options.n8nPort}/healthz/readiness`;
+	const url = overrides.readyUrl ?? `http://127.0.0.1:${options.n8nPort}/healthz/readiness`;
 	const deadline = Date.now() + 240_000;
 	for (;;) {
 		if (exitCode !== undefined) {
@@ -229,7 +239,7 @@ async function startN8n(
 	return { child, exited };
 }
 
-function stopProcessGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+export function stopProcessGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
 	if (child.exitCode !== null || child.pid === undefined) return;
 	try {
 		if (process.platform === 'win32') child.kill(signal);

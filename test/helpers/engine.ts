@@ -167,6 +167,7 @@ export interface CredentialOverrides {
 	baseUrl?: string;
 	requestsPerWindow?: number;
 	windowSeconds?: number;
+	sendingProcesses?: number;
 }
 
 /** Credentials for the sandbox. A generous limit keeps functional tests fast. */

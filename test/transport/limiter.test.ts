@@ -4,7 +4,11 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { getLimiter, SlidingWindowLimiter } from '../../nodes/CronCrm/transport/rateLimiter';
+import {
+	getLimiter,
+	shareOfAllowance,
+	SlidingWindowLimiter,
+} from '../../nodes/CronCrm/transport/rateLimiter';
 import { runCronCrm } from '../helpers/engine';
 import { mutationName } from '../helpers/faults';
 import { useSandbox } from '../helpers/sandbox';
@@ -15,7 +19,7 @@ const WINDOW_MS = 1000;
 const sandbox = useSandbox({
 	rateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
 	// A key per test: each gets a fresh limiter in the package and a fresh window in the sandbox.
-	apiKeys: ['key-limited', 'key-unlimited'],
+	apiKeys: ['key-limited', 'key-unlimited', 'key-shared', 'key-shared-control'],
 });
 
 /** The most requests the sandbox accepted within any window of `windowMs`. */
@@ -32,14 +36,19 @@ function busiestWindow(requests: Sandbox['requests'], windowMs: number): number 
 	return most;
 }
 
-async function threeExecutions(apiKey: string, requestsPerWindow: number) {
+async function threeExecutions(apiKey: string, requestsPerWindow: number, sendingProcesses = 1) {
 	return await Promise.all(
 		[0, 1, 2].map(
 			async (execution) =>
 				await runCronCrm(sandbox.current, {
 					parameters: { resource: 'tag', operation: 'create', name: '={{ $json.name }}' },
 					items: Array.from({ length: LIMIT }, (_, i) => ({ name: `E${execution}-${i}` })),
-					credentials: { apiKey, requestsPerWindow, windowSeconds: WINDOW_MS / 1000 },
+					credentials: {
+						apiKey,
+						requestsPerWindow,
+						windowSeconds: WINDOW_MS / 1000,
+						sendingProcesses,
+					},
 					continueOnFail: true,
 				}),
 		),
@@ -68,6 +77,37 @@ describe('Limiter across concurrent executions', () => {
 		// The transport waited the 429s out: still every item created exactly once.
 		expect(sandbox.current.state.mutations).toHaveLength(3 * LIMIT);
 		expect(new Set(sandbox.current.state.mutations.map(mutationName)).size).toBe(3 * LIMIT);
+	});
+});
+
+describe('The share of several n8n processes sending with one key', () => {
+	// This jest process stands for one of two n8n workers: the account allows 2 x LIMIT, the
+	// sandbox lets this process through only LIMIT (the other worker's half is spoken for).
+	it(`allowance ${2 * LIMIT} shared by 2 processes: this one keeps to ${LIMIT}, 0 rejected`, async () => {
+		const results = await threeExecutions('key-shared', 2 * LIMIT, 2);
+		expect(results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+		expect(sandbox.current.rejected).toBe(0);
+		expect(busiestWindow(sandbox.current.requests, WINDOW_MS)).toBeLessThanOrEqual(LIMIT);
+		expect(new Set(sandbox.current.state.mutations.map(mutationName)).size).toBe(3 * LIMIT);
+	});
+
+	it("the same allowance without the share goes over this process's half (control)", async () => {
+		const results = await threeExecutions('key-shared-control', 2 * LIMIT, 1);
+		expect(sandbox.current.rejected).toBeGreaterThan(0);
+		// 429s are waited out and re-sent: every item is still created exactly once.
+		expect(results.map((r) => r.error)).toEqual([undefined, undefined, undefined]);
+		expect(sandbox.current.state.mutations).toHaveLength(3 * LIMIT);
+		expect(new Set(sandbox.current.state.mutations.map(mutationName)).size).toBe(3 * LIMIT);
+	});
+
+	it.each([
+		[50, 1, 50],
+		[50, 2, 25],
+		[50, 3, 16],
+		[50, 0, 50],
+		[2, 5, 1],
+	])('allowance %i over %i processes: %i each', (allowance, processes, share) => {
+		expect(shareOfAllowance(allowance, processes)).toBe(share);
 	});
 });
 

@@ -166,7 +166,7 @@ describe('Transport: rate limit (429)', () => {
 		expect(result.error?.message).toBe(
 			`CRONCRM rate limit: still rejected after ${RETRY_POLICY.rateLimitRetries} retries on POST /tags/create`,
 		);
-		expect(result.error?.description).toContain('Requests per Window');
+		expect(result.error?.description).toContain('n8n Processes Sending With This Key');
 		expect(result.requests).toHaveLength(RETRY_POLICY.rateLimitRetries + 1);
 		expect(sandbox.current.state.mutations).toHaveLength(0);
 	});

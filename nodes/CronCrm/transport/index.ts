@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { getLimiter } from './rateLimiter';
+import { getLimiter, shareOfAllowance } from './rateLimiter';
 
 /**
  * The one module that talks HTTP to CRONCRM. Every request of both nodes (each operation, each
@@ -38,6 +38,8 @@ export interface CronCrmCredentials {
 	baseUrl?: string;
 	requestsPerWindow?: number;
 	windowSeconds?: number;
+	/** n8n processes sending with this key; each takes an equal share of the allowance. */
+	sendingProcesses?: number;
 }
 
 /** How hard the transport tries before it gives up. */
@@ -77,13 +79,15 @@ export interface CronCrmRequest {
 async function accountOf(ctx: CronCrmContext) {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
 	const baseURL = baseUrlOf(credentials);
+	const allowance = Number(credentials.requestsPerWindow) || 50;
+	const processes = Number(credentials.sendingProcesses) || 1;
 	const limiter = getLimiter(
 		baseURL,
 		credentials.apiKey,
-		Number(credentials.requestsPerWindow) || 50,
+		shareOfAllowance(allowance, processes),
 		(Number(credentials.windowSeconds) || 10) * 1000,
 	);
-	return { baseURL, limiter, apiKey: String(credentials.apiKey ?? '') };
+	return { baseURL, limiter, allowance, processes, apiKey: String(credentials.apiKey ?? '') };
 }
 
 export const HIDDEN_KEY = '[hidden: the API key of these credentials]';
@@ -110,7 +114,7 @@ export async function croncrmRequest(
 	request: CronCrmRequest,
 	itemIndex?: number,
 ): Promise<IDataObject> {
-	const { baseURL, limiter, apiKey } = await accountOf(ctx);
+	const { baseURL, limiter, allowance, processes, apiKey } = await accountOf(ctx);
 	const method = request.method.toUpperCase() as IHttpRequestMethods;
 	const options: IHttpRequestOptions = {
 		timeout: 60_000,
@@ -178,7 +182,7 @@ export async function croncrmRequest(
 				itemIndex,
 				httpCode: '429',
 				message: `CRONCRM rate limit: still rejected after ${maxRateLimit} retries on ${where}`,
-				description: `CRONCRM allows ${limiter.limit} requests per ${limiter.windowMs / 1000} s per API key. Another client seems to be using this key: lower "Requests per Window" in the credentials so the processes sharing it stay under the limit together.`,
+				description: `The credentials allow ${allowance} requests per ${limiter.windowMs / 1000} s with this key, shared by ${processes} n8n process${processes === 1 ? '' : 'es'} (${limiter.limit} each). Another client seems to be using this key: set "n8n Processes Sending With This Key" in the credentials to every n8n process (workers included) that sends with it, and lower "Requests per Window" by what other clients use.`,
 			});
 		}
 

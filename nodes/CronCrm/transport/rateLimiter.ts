@@ -130,6 +130,17 @@ export class SlidingWindowLimiter {
 	}
 }
 
+/**
+ * This process's part of the account's allowance when `processes` n8n processes send with the
+ * same key (queue mode: workers, webhook processors, main). They cannot talk to each other (a
+ * node may not open its own connections), so each keeps to an equal share, rounded down so the
+ * shares never add up to more than the allowance; at least 1, so nothing stalls.
+ */
+export function shareOfAllowance(allowance: number, processes: number): number {
+	const count = Math.max(1, Math.floor(Number(processes) || 1));
+	return Math.max(1, Math.floor(allowance / count));
+}
+
 const limiters = new Map<string, SlidingWindowLimiter>();
 
 /**

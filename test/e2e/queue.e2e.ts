@@ -1,0 +1,373 @@
+/**
+ * The package on n8n's queue mode (started by scripts/queue.ts): main + webhook processor + two
+ * workers on one Postgres and one Redis. Everything goes through n8n's public API on main and
+ * through the webhook processor, as a user's own automation would; the sandbox tells what CRONCRM
+ * received, and the workers' logs tell which worker ran which execution. Assertions are on counts,
+ * never on timings (the machine may be shared); rates are reported, not asserted.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+import { SEED } from '../sandbox/handlers/seed';
+import { DEFAULT_API_KEY, type RecordedRequest } from '../sandbox/server';
+import type { Execution } from '../../scripts/lib/n8n-client';
+import type { QueueStack } from '../../scripts/queue';
+import { eventually, fireHook, sleep, Suite } from './harness';
+
+const ACTION = 'n8n-nodes-croncrm.cronCrm';
+const TRIGGER = 'n8n-nodes-croncrm.cronCrmTrigger';
+const SEND_TEXT = 'POST /messages/send-message-text';
+
+/**
+ * The sandbox's cap: CRONCRM's 50 per sliding window, with a 5 s window instead of 10 s so that
+ * 300 sends take about 30 s rather than 60 s. The credentials are set to the same numbers.
+ */
+export const QUEUE_RATE = { limit: 50, windowSeconds: 5 };
+
+/**
+ * One API key per credential, so each scenario has its own window in the sandbox. Each counts
+ * the n8n processes that really send with its key, as the README's recipe says.
+ */
+export const QUEUE_KEYS = {
+	/** (a) and (b): main registers the trigger, the webhook processor and the workers run nodes. */
+	events: {
+		credentialName: 'CRONCRM (all 4 processes)',
+		apiKey: DEFAULT_API_KEY,
+		sendingProcesses: 4,
+	},
+	/** (c) with the share: only the two workers send with this key. */
+	shared: {
+		credentialName: 'CRONCRM (2 workers)',
+		apiKey: 'queue-key-shared',
+		sendingProcesses: 2,
+	},
+	/** (c) without the share: each worker believes it has the whole allowance. */
+	unshared: {
+		credentialName: 'CRONCRM (share not set)',
+		apiKey: 'queue-key-unshared',
+		sendingProcesses: 1,
+	},
+};
+
+const BROADCAST = { executions: 10, perExecution: 30 };
+
+export function queueSuite(stack: QueueStack, report: (line: string) => void): Suite {
+	const suite = new Suite('Queue mode: main + webhook processor + 2 workers, Postgres, Redis');
+	const { n8n, sandbox } = stack;
+	const created: string[] = [];
+	const workers = stack.processes.filter((p) => p.name.startsWith('worker'));
+
+	const credentialsFor = (key: keyof typeof QUEUE_KEYS) => ({
+		cronCrmApi: { id: stack.credentials[key], name: QUEUE_KEYS[key].credentialName },
+	});
+
+	/** Which worker ran each execution, from the workers' own log lines. */
+	function workerOf(): Map<string, string> {
+		const ranBy = new Map<string, string>();
+		for (const worker of workers) {
+			const text = readFileSync(worker.logFile, 'utf8');
+			for (const match of text.matchAll(/Worker started execution (\d+)/g)) {
+				ranBy.set(match[1], worker.name);
+			}
+		}
+		return ranBy;
+	}
+
+	async function createWorkflow(name: string, nodes: Array<Record<string, unknown>>) {
+		const connections: Record<string, unknown> = {};
+		for (let i = 0; i + 1 < nodes.length; i++) {
+			connections[String(nodes[i].name)] = {
+				main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
+			};
+		}
+		const workflow = await n8n.createWorkflow({ name: `[queue] ${name}`, nodes, connections });
+		created.push(workflow.id);
+		return workflow;
+	}
+
+	const webhookNode = (path: string, responseMode: string) => ({
+		id: randomUUID(),
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
+	});
+
+	const sendTextNode = (key: keyof typeof QUEUE_KEYS, chatId: string, message: string) => ({
+		id: randomUUID(),
+		name: 'Send Text',
+		type: ACTION,
+		typeVersion: 1,
+		position: [520, 0],
+		parameters: {
+			resource: 'message',
+			operation: 'sendText',
+			chatId,
+			message,
+			additionalFields: {},
+		},
+		credentials: credentialsFor(key),
+	});
+
+	/** Posts to the webhook processor; 404 while it has not picked up the activation yet. */
+	async function callWebhook(path: string, body: unknown) {
+		return await eventually(`webhook /webhook/${path}`, async () => {
+			const response = await fetch(`${stack.webhookOrigin}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			if (response.status === 404) return undefined;
+			return { status: response.status, body: (await response.json()) as unknown };
+		});
+	}
+
+	const finishedExecutions = async (workflowId: string) =>
+		(await n8n.executions(workflowId)).filter(
+			(e) => !['running', 'new', 'waiting'].includes(e.status),
+		);
+
+	function outputOf(execution: Execution, node: string) {
+		const runs = execution.data?.resultData.runData[node] ?? [];
+		return runs.flatMap((run) => run.data?.main[0] ?? []).map((item) => item.json);
+	}
+
+	const slotsOf = (instance: string) =>
+		(sandbox.state.instances.find((i) => i.access_token === instance)!.webhooks ?? {}) as Record<
+			string,
+			string
+		>;
+
+	// A failed test must not leave a workflow active for the next.
+	suite.afterFailure(async () => {
+		for (const id of created) await n8n.deactivate(id).catch(() => undefined);
+	});
+
+	suite.test(
+		'(a) Webhook → Send Text: called on the webhook processor, run on a worker',
+		async () => {
+			const since = Date.now();
+			const workflow = await createWorkflow('send text', [
+				webhookNode('queue-send-text', 'lastNode'),
+				sendTextNode('events', '={{ $json.body.phone }}', '={{ $json.body.text }}'),
+			]);
+			await n8n.activate(workflow.id);
+			const reply = await callWebhook('queue-send-text', {
+				phone: '+55 (21) 99000-0001',
+				text: 'Olá from a worker',
+			});
+			assert.equal(reply.status, 200, JSON.stringify(reply.body));
+			assert.equal((reply.body as { success?: boolean }).success, true, JSON.stringify(reply.body));
+
+			const sent = sandbox.requests.filter((r) => r.at >= since && r.route === SEND_TEXT);
+			assert.equal(sent.length, 1, `expected one send, sandbox got ${sent.length}`);
+			assert.deepEqual(sent[0].body, {
+				chat_wid: '5521990000001@c.us',
+				message: 'Olá from a worker',
+			});
+			const [execution] = await eventually('the execution', async () => {
+				const done = await finishedExecutions(workflow.id);
+				return done.length ? done : undefined;
+			});
+			assert.equal(execution.status, 'success');
+			const worker = workerOf().get(String(execution.id));
+			assert.ok(worker, `execution ${execution.id} is in no worker's log`);
+			report(`(a) execution ${execution.id} ran on ${worker}`);
+			await n8n.deactivate(workflow.id);
+		},
+	);
+
+	suite.test(
+		'(b) the trigger registers from main; events to the webhook processor run once each on a worker; a forged call gets 401; deactivation restores the slots',
+		async () => {
+			const instance = SEED.instances.sales;
+			const before = { ...slotsOf(instance) };
+			const webhookId = randomUUID();
+			const workflow = await createWorkflow('trigger', [
+				{
+					id: randomUUID(),
+					name: 'CRONCRM Trigger',
+					type: TRIGGER,
+					typeVersion: 1,
+					position: [0, 0],
+					webhookId,
+					parameters: {
+						instance: { __rl: true, mode: 'list', value: instance, cachedResultName: 'Sales' },
+						events: ['onReceived'],
+					},
+					credentials: credentialsFor('events'),
+				},
+			]);
+			await n8n.activate(workflow.id);
+			const slotUrlPrefix = `${stack.webhookOrigin}/webhook/${webhookId}/webhook?`;
+			const slotUrl = await eventually('the trigger to register its URL', async () => {
+				const url = slotsOf(instance).message;
+				return url?.startsWith(slotUrlPrefix) ? url : undefined;
+			});
+
+			const texts = ['um', 'dois', 'três', 'quatro', 'cinco'].map((t) => `queue event ${t}`);
+			for (const text of texts) {
+				// The webhook processor may need a moment to see the new webhook: CRONCRM would retry.
+				const delivery = await eventually(`the event "${text}" accepted`, async () => {
+					const fired = (await fireHook(sandbox.origin, {
+						instance,
+						hook: 'onReceived',
+						payload: { chat: { chat_wid: '5521990000002@c.us' }, message: { message_body: text } },
+					})) as { status?: number; response?: unknown };
+					return fired.status === 404 ? undefined : fired;
+				});
+				assert.equal(delivery.status, 200, `${text}: ${JSON.stringify(delivery)}`);
+				assert.deepEqual(delivery.response, { success: true, started: true });
+			}
+
+			const forgedUrl = slotUrl.replace(/croncrm_secret=[^&]*/, 'croncrm_secret=forged');
+			assert.notEqual(forgedUrl, slotUrl, `no secret in ${slotUrl}`);
+			const forged = await fetch(forgedUrl, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ hook: 'onReceived', message: { message_body: 'forged' } }),
+			});
+			assert.equal(forged.status, 401, 'a call without the secret is refused');
+
+			await eventually(
+				'an execution per event',
+				async () => {
+					const done = await finishedExecutions(workflow.id);
+					return done.length >= texts.length ? done : undefined;
+				},
+				60_000,
+			);
+			await sleep(3000); // a duplicate, or an execution for the forged call, would have shown by now
+			const executions = await finishedExecutions(workflow.id);
+			const received = executions.map((e) => String(outputOf(e, 'CRONCRM Trigger')[0]?.text));
+			assert.deepEqual(received.sort(), [...texts].sort(), 'exactly one execution per event');
+			assert.ok(executions.every((e) => e.status === 'success'));
+			const ranBy = workerOf();
+			const where = executions.map((e) => ranBy.get(String(e.id)));
+			assert.ok(
+				where.every((w) => w !== undefined),
+				`every execution on a worker: ${JSON.stringify(where)}`,
+			);
+			report(`(b) ${texts.length} events -> executions on ${where.join(', ')}; forged call 401`);
+
+			await n8n.deactivate(workflow.id);
+			const restored = await eventually('the slots put back', async () =>
+				JSON.stringify(slotsOf(instance)) === JSON.stringify(before) ? true : undefined,
+			).catch(() => false);
+			assert.deepEqual(slotsOf(instance), before, 'deactivation restores every slot');
+			assert.ok(restored);
+		},
+	);
+
+	/**
+	 * A broadcast of 300 sends as 10 executions of 30, started at once on the webhook processor:
+	 * each worker takes at most 5 jobs, so both send at the same time with one key.
+	 */
+	async function broadcast(key: keyof typeof QUEUE_KEYS) {
+		const label = `broadcast-${key}`;
+		const workflow = await createWorkflow(label, [
+			webhookNode(`queue-${label}`, 'onReceived'),
+			{
+				id: randomUUID(),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [260, 0],
+				parameters: { fieldToSplitOut: 'body.messages', include: 'noOtherFields', options: {} },
+			},
+			sendTextNode(key, '={{ $json.phone }}', '={{ $json.text }}'),
+		]);
+		await n8n.activate(workflow.id);
+		// One probe call with no messages makes sure the webhook processor serves the path.
+		await callWebhook(`queue-${label}`, { messages: [] });
+		const probe = await eventually('the probe execution', async () => {
+			const done = await finishedExecutions(workflow.id);
+			return done.length ? done : undefined;
+		});
+		const probeIds = new Set(probe.map((e) => String(e.id)));
+		const rejectedBefore = sandbox.rejected;
+		const since = Date.now();
+		const calls = Array.from({ length: BROADCAST.executions }, async (_, e) => {
+			const messages = Array.from({ length: BROADCAST.perExecution }, (_, i) => {
+				const n = e * BROADCAST.perExecution + i;
+				return { phone: `55219${String(80000000 + n)}`, text: `${label} #${n}` };
+			});
+			return await callWebhook(`queue-${label}`, { messages });
+		});
+		for (const reply of await Promise.all(calls)) assert.equal(reply.status, 200);
+		const total = BROADCAST.executions * BROADCAST.perExecution;
+		const executions = await eventually(
+			`${BROADCAST.executions} executions of ${label}`,
+			async () => {
+				const done = (await finishedExecutions(workflow.id)).filter(
+					(e) => !probeIds.has(String(e.id)),
+				);
+				return done.length >= BROADCAST.executions ? done : undefined;
+			},
+			300_000,
+			2000,
+		);
+		await n8n.deactivate(workflow.id);
+
+		const ranBy = workerOf();
+		const perWorker = workers.map(
+			(w) => executions.filter((e) => ranBy.get(String(e.id)) === w.name).length,
+		);
+		const accepted = sandbox.requests.filter(
+			(r: RecordedRequest) =>
+				r.route === SEND_TEXT &&
+				r.status < 300 &&
+				String((r.body as { message?: string }).message ?? '').startsWith(`${label} #`),
+		);
+		const texts = accepted.map((r) => (r.body as { message: string }).message);
+		const rejected = sandbox.rejected - rejectedBefore;
+		const times = accepted.map((r) => r.at).sort((a, b) => a - b);
+		const { limit, windowSeconds } = QUEUE_RATE;
+		const span = (times[times.length - 1] - times[0]) / 1000;
+		// As in npm run bench: the first window's burst is free, the rest is paced by the cap.
+		const rateOfCap = (times.length - limit) / span / (limit / windowSeconds);
+		let busiest = 0;
+		for (let last = 0, first = 0; last < times.length; last++) {
+			while (times[first] <= times[last] - windowSeconds * 1000) first++;
+			busiest = Math.max(busiest, last - first + 1);
+		}
+		const statuses = executions.map((e) => e.status);
+		report(
+			`(c) ${label} (sendingProcesses ${QUEUE_KEYS[key].sendingProcesses}): ${accepted.length} accepted, ${new Set(texts).size} distinct, ${rejected} answered 429; executions per worker ${perWorker.join(' + ')}; accepted rate ${rateOfCap.toFixed(3)} of the cap (${limit} per ${windowSeconds} s), busiest window ${busiest}/${limit}; ${((times[times.length - 1] - since) / 1000).toFixed(1)} s from the first call to the last send`,
+		);
+		assert.deepEqual(
+			statuses,
+			statuses.map(() => 'success'),
+			`every execution succeeds: ${statuses.join(', ')}`,
+		);
+		assert.ok(
+			perWorker.every((count) => count > 0),
+			`the broadcast ran on both workers (${perWorker.join(' + ')})`,
+		);
+		assert.equal(new Set(texts).size, total, 'nothing lost');
+		assert.equal(accepted.length, total, 'nothing sent twice');
+		return { rejected };
+	}
+
+	suite.test(
+		'(c) 300 sends over two workers with the share set to 2: no 429, nothing lost or duplicated',
+		async () => {
+			const { rejected } = await broadcast('shared');
+			assert.equal(rejected, 0, 'no request over the cap');
+		},
+	);
+
+	suite.test(
+		'(c) the same broadcast without the share: 429s are retried, nothing lost or duplicated',
+		async () => {
+			const { rejected } = await broadcast('unshared');
+			// Two workers each sending the whole allowance must go over the cap: that is what is tested.
+			assert.ok(rejected > 0, 'the two workers went over the cap together');
+		},
+	);
+
+	return suite;
+}
