@@ -53,7 +53,9 @@ function fail(ctx: IExecuteFunctions, field: string, reason: string): never {
  * `$execution.resumeUrl` followed by the node's id, which is the path n8n registers for it.
  */
 export function answerUrl(ctx: IExecuteFunctions, query: Record<string, string>): string {
-	const signed = (ctx as Partial<IExecuteFunctions>).getSignedResumeUrl;
+	// Typed by hand: n8n-workflow 1.83, the oldest supported, does not declare it.
+	const signed = (ctx as { getSignedResumeUrl?: (query: Record<string, string>) => string })
+		.getSignedResumeUrl;
 	if (typeof signed === 'function') return signed.call(ctx, query);
 	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', ITEM));
 	const url = new URL(resumeUrl);
