@@ -159,6 +159,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 export interface CredentialOverrides {
 	apiKey?: string;
 	baseUrl?: string;
+	defaultCountryCode?: string;
 	requestsPerWindow?: number;
 	windowSeconds?: number;
 }

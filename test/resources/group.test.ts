@@ -100,7 +100,7 @@ describe('Group (groups/*)', () => {
 		});
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Participants: expected a phone number or a WhatsApp id ending in @c.us, @g.us or @lid, got "bruno@example.com" (item 0)',
+			'Participants: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "bruno@example.com" (item 0)',
 		);
 	});
 
@@ -455,7 +455,7 @@ describe('Group (groups/*)', () => {
 		});
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Mentions: expected a person (phone number, @c.us or @lid), not a group, got "120363000000000001@g.us" (item 0)',
+			'Mentions: expected a person (phone number, @c.us, @lid or @jid), not a group, got "120363000000000001@g.us" (item 0)',
 		);
 	});
 });
