@@ -469,6 +469,26 @@ describe('Message: Get Many (messages/find)', () => {
 		).toEqual(['match']);
 	});
 
+	it('Message Ack 100 ("send cancelled") is offered and sent as message_ack=100', async () => {
+		const state = sandbox.current.state;
+		await send(message('sendText', { message: 'cancelled one' }));
+		await send(message('sendText', { message: 'kept one' }));
+		state.messages[0].message_ack = 100;
+		state.messages[0].shipping_status = 'cancelled';
+		sandbox.current.requests.length = 0;
+		const result = await send({
+			resource: 'message',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { messageAck: '100' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].query).toEqual({ message_ack: '100', page: '1' });
+		expect(
+			result.items.map((i) => (i.json.message as { message_body: string }).message_body),
+		).toEqual(['cancelled one']);
+	});
+
 	it('Shipping status and access token filters', async () => {
 		await send(message('sendText', { message: 'queued one' }));
 		await send(message('sendText', { message: 'sent one', deliverImmediately: true }));
