@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { RETRY_POLICY } from '../nodes/CronCrm/transport';
 import { runCronCrm, type RunOptions, type RunResult } from './helpers/engine';
 import { useSandbox } from './helpers/sandbox';
 import { chatOf } from './sandbox/handlers/common';
@@ -221,6 +222,30 @@ describe('Check WhatsApp First (sends)', () => {
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0].json).toMatchObject({ success: true, chat: { chat_wid: WID } });
 		expect(result.items[1].json.error).toBe('Chat: +5511977776666 has no WhatsApp (item 1)');
+	});
+
+	it('A check that fails fails every item of that number, each naming itself; nothing is sent', async () => {
+		const backoff = RETRY_POLICY.backoffMs;
+		RETRY_POLICY.backoffMs = 10;
+		sandbox.current.faults = (request) =>
+			request.route === 'GET /tools/have-whatsapp' ? { kind: '500' } : undefined;
+		try {
+			const items = [{ to: '(21) 98824-8085' }, { to: '+55 21 98824-8085' }];
+			const result = await sendText(
+				'={{ $json.to }}',
+				{ checkWhatsapp: true },
+				{ items, continueOnFail: true },
+			);
+			expect(sends(result)).toHaveLength(0);
+			// One request and its retries, shared by both items.
+			expect(checkRequests(result)).toHaveLength(RETRY_POLICY.transientRetries + 1);
+			expect(result.items.map((item) => item.json.error)).toEqual([
+				"Chat: CRONCRM's WhatsApp check for +5521988248085 failed: CRONCRM: Erro interno. (item 0)",
+				"Chat: CRONCRM's WhatsApp check for +5521988248085 failed: CRONCRM: Erro interno. (item 1)",
+			]);
+		} finally {
+			RETRY_POLICY.backoffMs = backoff;
+		}
 	});
 
 	it('Groups and private ids are sent as given, without a check', async () => {

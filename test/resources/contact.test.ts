@@ -112,7 +112,6 @@ describe('CRONCRM Contact (contacts-croncrm/*)', () => {
 			'5521988248085@c.us',
 			'5521988248085@c.us',
 		],
-		['a chat id typed without country code', '21988248085@c.us', '5521988248085@c.us'],
 		['a number typed the Brazilian way', '(21) 98824-8085', '5521988248085'],
 	])('Create: the phone may be %s', async (_, typed, sent) => {
 		const list = await createList();

@@ -23,10 +23,11 @@ import {
 function convert(field: FieldSpec, value: unknown, rules: PhoneRules): unknown {
 	const text = typeof value === 'string' ? value : String(value);
 	const wid = (input: string) => toWidOfKind(input, field.widKinds, rules);
-	// CRONCRM's own example creates a contact from a chat id: its digits are checked like a number.
+	// CRONCRM's own example creates a contact from a chat id. Ids go as typed, like everywhere:
+	// an id has no "+" to say it is already international, so it is never completed.
 	const phone = (input: string) =>
 		field.acceptsChatId && input.trim().endsWith('@c.us')
-			? `${toPhoneDigits(input.trim().slice(0, -'@c.us'.length), rules)}@c.us`
+			? `${toPhoneDigits(input.trim().slice(0, -'@c.us'.length))}@c.us`
 			: toPhoneDigits(input, rules);
 	if (field.range) return inRange(text, field.range);
 	switch (field.kind) {

@@ -50,7 +50,17 @@ export async function checkedChatId(
 		);
 		cache.set(phone, check);
 	}
-	const reply = await check;
+	let reply: IDataObject;
+	try {
+		reply = await check;
+	} catch (error) {
+		// Items with the same number share the request, and so its failure: name this item.
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Chat: CRONCRM's WhatsApp check for +${phone} failed: ${(error as Error).message} (item ${itemIndex})`,
+			{ itemIndex, description: 'Nothing was sent for this item.' },
+		);
+	}
 	const profile = (reply.profile ?? {}) as IDataObject;
 	if (Number(profile.status) !== 200) {
 		throw new NodeOperationError(
