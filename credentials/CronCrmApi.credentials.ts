@@ -38,6 +38,15 @@ export class CronCrmApi implements ICredentialType {
 				'Root of the CRONCRM API. Point it at a local CRONCRM sandbox to try workflows without messaging real people.',
 		},
 		{
+			displayName: 'Default Country Code',
+			name: 'defaultCountryCode',
+			type: 'string',
+			default: '55',
+			placeholder: '55',
+			description:
+				'Added to phone numbers typed without one: a number of 10 or 11 digits (area code and number, e.g. (21) 98824-8085) becomes +55 21 98824-8085. 55 is Brazil. Numbers starting with + or 00 are left as typed. Leave empty to send every number as typed.',
+		},
+		{
 			displayName: 'Requests per Window',
 			name: 'requestsPerWindow',
 			type: 'number',
@@ -74,20 +83,30 @@ export class CronCrmApi implements ICredentialType {
 		},
 	};
 
+	/**
+	 * auth/status answers with the WhatsApp connection's status (CONNECTED, DISCONNECTED…) to any
+	 * valid key: that status is what tells a valid key, whatever the connection's state and
+	 * whatever "success" says. A refused key (401) or a wrong Base URL gets no status. n8n's
+	 * editor shows a fixed "Connection tested successfully" for any pass, so the connection's
+	 * state is read with Connection → Get Status.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			// Same fallback as the nodes' transport when the Base URL is left empty.
 			baseURL: '={{($credentials.baseUrl || "https://croncrm.com/api/v2").replace(/\\/+$/, "")}}',
 			url: '/auth/status',
 			method: 'GET',
+			// The reply's body decides, not its HTTP status: a disconnected WhatsApp must not fail.
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
 				type: 'responseSuccessBody',
 				properties: {
-					key: 'success',
-					value: false,
-					message: 'CRONCRM answered success: false for this API key',
+					key: 'status',
+					value: undefined,
+					message:
+						'CRONCRM did not accept this API key: auth/status answered without a WhatsApp connection status. Check the API key and the Base URL.',
 				},
 			},
 		],

@@ -20,6 +20,8 @@ export function operationsTable(): string {
 			const notes = [
 				op.pagedRecords ? 'Return All / Limit' : '',
 				op.deliverImmediately ? 'Deliver Immediately' : '',
+				op.whatsappCheck ? 'Check WhatsApp First' : '',
+				op.partialFailures ? 'Fail on Partial Failure' : '',
 				op.download ? 'Download File' : '',
 				op.custom ? 'Waits for the answer (see Send and Wait)' : '',
 			]

@@ -165,6 +165,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 export interface CredentialOverrides {
 	apiKey?: string;
 	baseUrl?: string;
+	defaultCountryCode?: string;
 	requestsPerWindow?: number;
 	windowSeconds?: number;
 	sendingProcesses?: number;

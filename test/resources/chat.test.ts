@@ -1,6 +1,7 @@
 import { runCronCrm } from '../helpers/engine';
 import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
+import { DEFAULT_API_KEY } from '../sandbox/server';
 
 const sandbox = useSandbox();
 
@@ -93,7 +94,7 @@ describe('Chat (chats/*)', () => {
 		const result = await chat('create', { chatId: 'ana@gmail.com' });
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Chat: expected a phone number or a WhatsApp id ending in @c.us, @g.us or @lid, got "ana@gmail.com" (item 0)',
+			'Chat: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "ana@gmail.com" (item 0)',
 		);
 	});
 
@@ -324,7 +325,7 @@ describe('Chat (chats/*)', () => {
 		expect(sandbox.current.state.chats).toHaveLength(0);
 	});
 
-	it('Finish API Interaction: sends requestEvaluationIfAvailable and account_access_token to /chats/finish-api/', async () => {
+	it('Finish API Interaction: sends the flag under both spellings, and account_access_token, to /chats/finish-api/', async () => {
 		await createChats(ANA);
 		sandbox.current.state.accounts.push({ name: 'Carla', access_token: 'user-carla' });
 		chatRow(ANA)!.customer_service_status_id = 5;
@@ -336,10 +337,13 @@ describe('Chat (chats/*)', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.requests[0]).toMatchObject({ method: 'POST', path: '/chats/finish-api/' });
 		expect(result.requests[0].headers).not.toHaveProperty('totransmit');
-		// Not the template's request_evaluation_if_available, nor the example's send_by_account.
+		// The template says request_evaluation_if_available, the example requestEvaluationIfAvailable:
+		// both carry the value, so neither reading of the live API drops the setting. Not the
+		// example's send_by_account.
 		expect(result.requests[0].body).toEqual({
 			chat_wid: ANA,
 			requestEvaluationIfAvailable: true,
+			request_evaluation_if_available: true,
 			account_access_token: 'user-carla',
 		});
 		expect(result.items[0].json).toEqual({ success: true, msg: 'Interação via API finalizado.' });
@@ -352,9 +356,27 @@ describe('Chat (chats/*)', () => {
 	it('Finish API Interaction: without a user, the flag is still sent as false', async () => {
 		await createChats(ANA);
 		const result = await chat('finishApi', { chatId: ANA });
-		expect(result.requests[0].body).toEqual({ chat_wid: ANA, requestEvaluationIfAvailable: false });
+		expect(result.requests[0].body).toEqual({
+			chat_wid: ANA,
+			requestEvaluationIfAvailable: false,
+			request_evaluation_if_available: false,
+		});
 		expect(chatRow(ANA)?.evaluation_requested).toBe(false);
 	});
+
+	it.each(['requestEvaluationIfAvailable', 'request_evaluation_if_available'])(
+		'The sandbox reads the flag from %s alone, as the live API may',
+		async (spelling) => {
+			await createChats(ANA);
+			const reply = await fetch(`${sandbox.current.url}/chats/finish-api/`, {
+				method: 'POST',
+				headers: { apiKey: DEFAULT_API_KEY, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ chat_wid: ANA, [spelling]: true }),
+			});
+			expect(reply.status).toBe(200);
+			expect(chatRow(ANA)?.evaluation_requested).toBe(true);
+		},
+	);
 
 	it('A bad item stops alone: with Continue On Fail the good items are still sent', async () => {
 		await createChats(ANA, BRUNO);

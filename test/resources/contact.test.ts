@@ -106,6 +106,53 @@ describe('CRONCRM Contact (contacts-croncrm/*)', () => {
 		});
 	});
 
+	it.each([
+		[
+			"a chat id, as the collection's own example sends",
+			'5521988248085@c.us',
+			'5521988248085@c.us',
+		],
+		['a number typed the Brazilian way', '(21) 98824-8085', '5521988248085'],
+	])('Create: the phone may be %s', async (_, typed, sent) => {
+		const list = await createList();
+		const result = await runCronCrm(sandbox.current, {
+			parameters: {
+				resource: 'contact',
+				operation: 'create',
+				name: 'Ana',
+				phone: typed,
+				list: { __rl: true, mode: 'id', value: list },
+			},
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].body.phone).toBe(sent);
+		// CRONCRM keeps the digits, as the create example's reply shows.
+		expect(result.items[0].json).toMatchObject({ contact: { phone: '5521988248085' } });
+	});
+
+	it('Update: the phone may be a chat id too; a group id is refused before any request', async () => {
+		const [token] = await createContacts(await createList(), 1);
+		const update = (phone: string) =>
+			runCronCrm(sandbox.current, {
+				parameters: {
+					resource: 'contact',
+					operation: 'update',
+					accessToken: token,
+					additionalFields: { phone },
+				},
+			});
+		const result = await update('5511977776666@c.us');
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].body).toEqual({ access_token: token, phone: '5511977776666@c.us' });
+		expect(sandbox.current.state.contacts[0].phone).toBe('5511977776666');
+
+		const group = await update('120363000000000001@g.us');
+		expect(group.requests).toHaveLength(0);
+		expect(group.error?.message).toBe(
+			'Phone: expected a phone number with country and area code, got "120363000000000001@g.us" (item 0)',
+		);
+	});
+
 	it('Create: an invalid phone stops the item before any request, naming field and item', async () => {
 		const list = await createList();
 		const result = await runCronCrm(sandbox.current, {

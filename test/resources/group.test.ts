@@ -1,3 +1,4 @@
+import { RETRY_POLICY, TIMEOUTS } from '../../nodes/CronCrm/transport';
 import { runCronCrm } from '../helpers/engine';
 import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
@@ -100,7 +101,7 @@ describe('Group (groups/*)', () => {
 		});
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Participants: expected a phone number or a WhatsApp id ending in @c.us, @g.us or @lid, got "bruno@example.com" (item 0)',
+			'Participants: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "bruno@example.com" (item 0)',
 		);
 	});
 
@@ -439,6 +440,109 @@ describe('Group (groups/*)', () => {
 		);
 	});
 
+	it('Create: participants WhatsApp refuses are listed in partialFailures; the group is still created', async () => {
+		sandbox.current.state.blockedContacts.push(BRUNO);
+		const result = await group('create', {
+			name: 'Customers',
+			additionalFields: { participants: `${ANA}; ${BRUNO}` },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({
+			success: true,
+			group: { participants: [ANA], fail_add_participants: [BRUNO] },
+			partialFailures: [`not added to the group: ${BRUNO}`],
+		});
+		expect(sandbox.current.state.groups).toHaveLength(1);
+	});
+
+	it('Create: nothing failed, no partialFailures', async () => {
+		const result = await group('create', {
+			name: 'Customers',
+			additionalFields: { participants: ANA },
+		});
+		expect(result.items[0].json).not.toHaveProperty('partialFailures');
+	});
+
+	it('Create: "Fail on Partial Failure" fails the item instead, naming who was not added', async () => {
+		sandbox.current.state.blockedContacts.push(BRUNO);
+		const result = await group('create', {
+			name: 'Customers',
+			additionalFields: { participants: `${ANA}; ${BRUNO}` },
+			failOnPartialFailure: true,
+		});
+		expect(result.items).toHaveLength(0);
+		expect(result.error?.message).toBe(
+			`CRONCRM did part of it: not added to the group: ${BRUNO} (item 0)`,
+		);
+		expect(result.error?.description).toContain('the rest of the request was done');
+	});
+
+	it('Update: a field CRONCRM did not change is listed in partialFailures, the others still apply', async () => {
+		const wid = await createGroup();
+		// Only admins edit this group's data, and the account is not one of them.
+		Object.assign(groupRow(wid), { group_restrict: true, group_you_it_is_admin: false });
+		const result = await group('update', {
+			groupId: rl(wid),
+			additionalFields: { name: 'VIP customers', description: 'Our best' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({
+			success: true,
+			group: { name: { success: false }, description: { success: false } },
+			partialFailures: [
+				'name not changed: Você precisa ser administrador do grupo.',
+				'description not changed: Você precisa ser administrador do grupo.',
+			],
+		});
+
+		const strict = await group('update', {
+			groupId: rl(wid),
+			additionalFields: { name: 'VIP customers' },
+			failOnPartialFailure: true,
+		});
+		expect(strict.error?.message).toBe(
+			'CRONCRM did part of it: name not changed: Você precisa ser administrador do grupo. (item 0)',
+		);
+	});
+
+	describe('groups/find is slow with many groups: it gets the long timeout', () => {
+		const saved = { ...TIMEOUTS };
+		const backoff = RETRY_POLICY.backoffMs;
+		// Scaled down so the test takes a second: what matters is which timeout applies.
+		beforeAll(() => Object.assign(TIMEOUTS, { defaultMs: 200, slowMs: 20_000 }));
+		afterAll(() => Object.assign(TIMEOUTS, saved));
+		beforeAll(() => (RETRY_POLICY.backoffMs = 20));
+		afterAll(() => (RETRY_POLICY.backoffMs = backoff));
+		const holdEvery = (route: string) => () => {
+			sandbox.current.faults = (request) =>
+				request.route === route ? { kind: 'slow', holdMs: 1000 } : undefined;
+		};
+
+		it('Get Many waits for a reply slower than the default timeout', async () => {
+			addGroups(3);
+			holdEvery('GET /groups/find')();
+			const result = await group('getMany', { returnAll: true });
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(3);
+		});
+
+		it('The Group dropdown waits too', async () => {
+			addGroups(3);
+			holdEvery('GET /groups/find')();
+			const found = await searchList(sandbox.current, 'searchGroups');
+			expect(found.results).toHaveLength(3);
+		});
+
+		it('Another search as slow times out under the default timeout', async () => {
+			const wid = await createGroup();
+			holdEvery('GET /groups/get-members')();
+			const result = await group('getMembers', { groupId: rl(wid), returnAll: true });
+			expect(result.error?.message).toBe(
+				'No reply from CRONCRM on GET /groups/get-members (timed out waiting for the reply)',
+			);
+		});
+	});
+
 	it('Group dropdown: a name filter looks past the first page, since groups/find cannot filter', async () => {
 		addGroups(23);
 		const found = await searchList(sandbox.current, 'searchGroups', { filter: 'Group 22' });
@@ -455,7 +559,7 @@ describe('Group (groups/*)', () => {
 		});
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Mentions: expected a person (phone number, @c.us or @lid), not a group, got "120363000000000001@g.us" (item 0)',
+			'Mentions: expected a person (phone number, @c.us, @lid or @jid), not a group, got "120363000000000001@g.us" (item 0)',
 		);
 	});
 });

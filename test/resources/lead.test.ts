@@ -155,7 +155,7 @@ describe('Lead (leads/*)', () => {
 			continueOnFail: true,
 		});
 		expect(result.requests).toHaveLength(1);
-		expect(result.requests[0].body).toEqual({ full_name: 'Ana', phone1: '21988248085' });
+		expect(result.requests[0].body).toEqual({ full_name: 'Ana', phone1: '5521988248085' });
 		expect(result.items[1].json.error).toBe(
 			'Phone 2: expected a phone number with country and area code, got "n/a" (item 1)',
 		);

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { CronCrm } from '../../nodes/CronCrm/CronCrm.node';
 import { nodeTypes, registerNodeType, runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
+import { chatOf } from '../sandbox/handlers/common';
 import { checkOutputSchema } from '../helpers/schemas';
 import { startWaitingServer, type WaitingServer } from '../helpers/waiting';
 import { WAIT_INDEFINITELY } from '../../nodes/CronCrm/resources/message/sendAndWait/run';
@@ -81,6 +82,28 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		expect(new URL(links['✅ Yes']).searchParams.get('approved')).toBe('true');
 		expect(new URL(links['❌ No']).searchParams.get('approved')).toBe('false');
 		expect(new URL(links['❌ No']).searchParams.get('signature')).toMatch(/\w{20,}/);
+	});
+
+	it('Check WhatsApp First: asks tools/have-whatsapp, then sends the text with its links to the wid it answers', async () => {
+		// WhatsApp knows this contact by the number from before the ninth digit.
+		chatOf(sandbox.current.state, '552188248085@c.us');
+		const execution = await server.start(sandbox.current, sendAndWait({ checkWhatsapp: true }));
+		expect(execution.run.status).toBe('waiting');
+		expect(sandbox.current.requests.map((r) => r.path)).toEqual([
+			'/tools/have-whatsapp',
+			'/messages/send-message-text',
+		]);
+		expect((sandbox.current.requests[1].body as IDataObject).chat_wid).toBe('552188248085@c.us');
+		expect(Object.keys(linksIn(sentTexts()[0]))).toEqual(['Approve']);
+	});
+
+	it('Check WhatsApp First: a number without WhatsApp fails before anything is sent, and nothing waits', async () => {
+		const execution = await server
+			.start(sandbox.current, sendAndWait({ chatId: '(11) 97777-6666', checkWhatsapp: true }))
+			.catch((error: Error) => error);
+		const error = execution instanceof Error ? execution : execution.run.data.resultData.error;
+		expect(error?.message).toBe('Chat: +5511977776666 has no WhatsApp (item 0)');
+		expect(sandbox.current.requests.map((r) => r.path)).toEqual(['/tools/have-whatsapp']);
 	});
 
 	it('approve: opening the link shows a confirmation page; pressing its button resumes with approved: true', async () => {

@@ -6,6 +6,7 @@ import { runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
 import { chatOf } from '../sandbox/handlers/common';
 import { receiveMessage } from '../sandbox/handlers/message';
+import { DEFAULT_API_KEY } from '../sandbox/server';
 import { phpDate } from '../sandbox/state';
 
 const sandbox = useSandbox();
@@ -98,7 +99,7 @@ describe('Message: sends (messages/send-*)', () => {
 		const result = await send(message('sendText', { chatId: 'joao@example.com', message: 'Hi' }));
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Chat: expected a phone number or a WhatsApp id ending in @c.us, @g.us or @lid, got "joao@example.com" (item 0)',
+			'Chat: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "joao@example.com" (item 0)',
 		);
 	});
 
@@ -307,7 +308,8 @@ describe('Message: sends (messages/send-*)', () => {
 		});
 		expect(result.requests[0].body).toEqual({
 			chat_wid: WID,
-			contact_list: '5511977776666,5521966665555,2133334444',
+			// (21) 3333-4444, a landline typed without country code, gets the Default Country Code.
+			contact_list: '5511977776666,5521966665555,552133334444',
 		});
 		expect(result.items[0].json).toMatchObject({ message: { message_type: 'multi_vcard' } });
 	});
@@ -317,7 +319,7 @@ describe('Message: sends (messages/send-*)', () => {
 			message('sendLocation', {
 				latitude: '={{ "-23.550164466" }}',
 				longitude: -46.633664132,
-				additionalFields: { address: 'Praça da Sé, São Paulo - SP' },
+				address: 'Praça da Sé, São Paulo - SP',
 			}),
 		);
 		expect(result.error).toBeUndefined();
@@ -331,8 +333,33 @@ describe('Message: sends (messages/send-*)', () => {
 		expect(result.items[0].json).toMatchObject({ message: { message_type: 'location' } });
 	});
 
+	it('Send Location by address alone: no coordinates are sent, the contact gets the address', async () => {
+		const result = await send(
+			message('sendLocation', { address: 'Praça da Sé, s/n, Sé, São Paulo - SP' }),
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].body).toEqual({
+			chat_wid: WID,
+			address: 'Praça da Sé, s/n, Sé, São Paulo - SP',
+		});
+		expect(result.items[0].json).toMatchObject({ message: { message_type: 'location' } });
+	});
+
+	it('Send Location with nothing to send stops the item before any request', async () => {
+		const result = await send(message('sendLocation', {}));
+		expect(result.requests).toHaveLength(0);
+		expect(result.error?.message).toBe(
+			'Send Location: give Latitude and Longitude, an Address, or both (item 0)',
+		);
+	});
+
 	it.each([
-		['left empty', '', -46.6, 'Latitude: is required but empty (item 0)'],
+		[
+			'left empty',
+			'',
+			-46.6,
+			'Send Location: give both Latitude and Longitude, or neither (Latitude is empty) (item 0)',
+		],
 		[
 			'out of range',
 			'123',
@@ -440,6 +467,26 @@ describe('Message: Get Many (messages/find)', () => {
 		expect(
 			result.items.map((i) => (i.json.message as { message_body: string }).message_body),
 		).toEqual(['match']);
+	});
+
+	it('Message Ack 100 ("send cancelled") is offered and sent as message_ack=100', async () => {
+		const state = sandbox.current.state;
+		await send(message('sendText', { message: 'cancelled one' }));
+		await send(message('sendText', { message: 'kept one' }));
+		state.messages[0].message_ack = 100;
+		state.messages[0].shipping_status = 'cancelled';
+		sandbox.current.requests.length = 0;
+		const result = await send({
+			resource: 'message',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { messageAck: '100' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].query).toEqual({ message_ack: '100', page: '1' });
+		expect(
+			result.items.map((i) => (i.json.message as { message_body: string }).message_body),
+		).toEqual(['cancelled one']);
 	});
 
 	it('Shipping status and access token filters', async () => {
@@ -582,7 +629,7 @@ describe('Message: Get File (messages/get-file)', () => {
 });
 
 describe('Message: Delete (messages/delete)', () => {
-	it("DELETE /messages/delete sends message_access_token (not the template's access_token) with chat_wid", async () => {
+	it("DELETE /messages/delete sends the token under both of the collection's spellings, access_token and message_access_token", async () => {
 		await send(message('sendText', { message: 'oops' }));
 		const token = sandbox.current.state.messages[0].access_token as string;
 		const result = await send(
@@ -590,14 +637,33 @@ describe('Message: Delete (messages/delete)', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.requests[0]).toMatchObject({ method: 'DELETE', path: '/messages/delete' });
-		// The collection contradicts itself; its description and saved example win (see the node).
-		expect(result.requests[0].body).toEqual({ chat_wid: WID, message_access_token: token });
+		// The collection contradicts itself, so either reading of the live API must find the token.
+		expect(result.requests[0].body).toEqual({
+			chat_wid: WID,
+			message_access_token: token,
+			access_token: token,
+		});
 		expect(result.items[0].json).toMatchObject({
 			success: true,
 			msg: expect.stringMatching(/^Mensagem removida/),
 		});
 		expect(sandbox.current.state.messages).toHaveLength(0);
 	});
+
+	it.each(['access_token', 'message_access_token'])(
+		'The sandbox deletes with %s alone, as the live API may read either',
+		async (spelling) => {
+			await send(message('sendText', { message: 'oops' }));
+			const token = sandbox.current.state.messages[0].access_token as string;
+			const reply = await fetch(`${sandbox.current.url}/messages/delete`, {
+				method: 'DELETE',
+				headers: { apiKey: DEFAULT_API_KEY, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ chat_wid: WID, [spelling]: token }),
+			});
+			expect(reply.status).toBe(200);
+			expect(sandbox.current.state.messages).toHaveLength(0);
+		},
+	);
 
 	it('A message access token that resolves to nothing stops the item before any request', async () => {
 		const result = await send(message('delete', { messageToDelete: '={{ $json.token }}' }));

@@ -47,12 +47,30 @@ describe('Tool: Check WhatsApp Number (tools/have-whatsapp)', () => {
 		});
 	});
 
-	it('A number without WhatsApp answers profile.status 404; without country code the account country is assumed', async () => {
+	it('A number without WhatsApp answers profile.status 404; a national number gets the Default Country Code', async () => {
 		const result = await tool('checkWhatsapp', { phone: '(11) 97777-6666' });
 		expect(result.error).toBeUndefined();
-		expect(result.requests[0].query).toEqual({ phone: '11977776666' });
+		expect(result.requests[0].query).toEqual({ phone: '5511977776666' });
 		expect(result.items[0].json).toMatchObject({
 			profile: { status: 404, wid: '5511977776666@c.us', canReceiveMessage: false },
+		});
+	});
+
+	it("With the Default Country Code emptied, the number goes as typed and CRONCRM assumes the account's country", async () => {
+		const result = await runCronCrm(sandbox.current, {
+			parameters: { resource: 'tool', operation: 'checkWhatsapp', phone: '(11) 97777-6666' },
+			credentials: { defaultCountryCode: '' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.requests[0].query).toEqual({ phone: '11977776666' });
+		expect(result.items[0].json).toMatchObject({ profile: { wid: '5511977776666@c.us' } });
+	});
+
+	it("Answers the id WhatsApp knows the number by: a mobile from before Brazil's ninth digit", async () => {
+		chatOf(sandbox.current.state, '552188248085@c.us');
+		const result = await tool('checkWhatsapp', { phone: '(21) 98824-8085' });
+		expect(result.items[0].json).toMatchObject({
+			profile: { status: 200, wid: '552188248085@c.us', canReceiveMessage: true },
 		});
 	});
 

@@ -149,7 +149,7 @@ describe('WhatsApp Contact (contacts-whatsapp-app/*)', () => {
 		});
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Contact: expected a phone number or a WhatsApp id ending in @c.us, @g.us or @lid, got "someone@example.com" (item 0)',
+			'Contact: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "someone@example.com" (item 0)',
 		);
 	});
 });

@@ -110,8 +110,10 @@ export const ENDPOINTS_BY_ROUTE = new Map(ENDPOINTS.map((e) => [routeKey(e.metho
  */
 const EXTRA_FIELDS: Record<string, { body?: string[]; query?: string[] }> = {
 	// Description and saved example say message_access_token; the template says access_token.
+	// The node sends both spellings; either alone is accepted.
 	'DELETE /messages/delete': { body: ['message_access_token'] },
-	// Description and example spell the flag in camelCase; the example also sends send_by_account.
+	// Description and example spell the flag in camelCase, the template in snake_case; the node
+	// sends both. The example also sends send_by_account.
 	'POST /chats/finish-api': { body: ['requestEvaluationIfAvailable', 'send_by_account'] },
 };
 

@@ -63,7 +63,8 @@ export type ControlHandler = (
  * proxy timing out on a server that did the work.
  */
 export interface Fault {
-	kind: '429' | '500' | '502' | '503' | 'timeout' | 'reset' | 'html' | 'invalidJson';
+	/** `slow`: answers normally after holdMs, like CRONCRM's groups/find with many groups. */
+	kind: '429' | '500' | '502' | '503' | 'timeout' | 'reset' | 'html' | 'invalidJson' | 'slow';
 	when?: 'before' | 'after';
 	/** For 429: the Retry-After header in seconds, if any. */
 	retryAfterSeconds?: number;
@@ -296,7 +297,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 			}
 		}
 
-		const fault = sandbox.faults?.({ method: record.method, route, index: apiRequestIndex++ });
+		let fault = sandbox.faults?.({ method: record.method, route, index: apiRequestIndex++ });
+		if (fault?.kind === 'slow') {
+			await new Promise((resolve) => setTimeout(resolve, fault!.holdMs ?? 5_000));
+			fault = undefined;
+		}
 		if (fault && (fault.when ?? 'before') === 'before')
 			return await injectFault(fault, res, record);
 

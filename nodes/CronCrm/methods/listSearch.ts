@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { recordsOf } from '../shared/execute';
-import { croncrmRequest } from '../transport';
+import { croncrmRequest, TIMEOUTS } from '../transport';
 
 interface ListSource {
 	path: string;
@@ -19,6 +19,8 @@ interface ListSource {
 	valueField: string;
 	/** Query parameter CRONCRM filters names with, if it has one. */
 	filterParam?: string;
+	/** The collection warns this search can be slow: it gets the transport's long timeout. */
+	slow?: boolean;
 }
 
 /**
@@ -38,7 +40,12 @@ async function searchRecords(
 	for (let fetched = 1; ; fetched++, page++) {
 		const qs: IDataObject = { ...extraQuery, page };
 		if (filter && source.filterParam) qs[source.filterParam] = filter;
-		const body = await croncrmRequest(ctx, { method: 'GET', url: source.path, qs });
+		const body = await croncrmRequest(ctx, {
+			method: 'GET',
+			url: source.path,
+			qs,
+			extra: source.slow ? { timeout: TIMEOUTS.slowMs } : undefined,
+		});
 		const records = (recordsOf(body, source.records) ?? []) as IDataObject[];
 		let results: INodeListSearchItems[] = records.map((record) => ({
 			name: label(record) || String(record[source.valueField]),
@@ -128,6 +135,8 @@ export const listSearch = {
 				records: 'groups',
 				nameField: 'profile_name',
 				valueField: 'chat_wid',
+				// "Depending on the number of groups, this method can take long to answer."
+				slow: true,
 			},
 			filter,
 			token,

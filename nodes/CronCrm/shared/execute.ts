@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { croncrmDownload, croncrmRequest } from '../transport';
+import { croncrmDownload, croncrmRequest, TIMEOUTS } from '../transport';
 import type { OperationSpec } from './operation';
 
 function valueAt(source: IDataObject, path: string): unknown {
@@ -55,8 +55,11 @@ export function executeOperation(spec: OperationSpec) {
 			headers: options.headers as IDataObject,
 			extra: {
 				// n8n's routing always fills in its own 5-minute default; only a timeout the user
-				// chose under Options is passed, so the transport's shorter default applies.
-				timeout: (this.getNodeParameter('requestOptions.timeout', 0) as number) || undefined,
+				// chose under Options is passed, so the transport's default (or, for endpoints the
+				// collection calls slow, its long timeout) applies.
+				timeout:
+					(this.getNodeParameter('requestOptions.timeout', 0) as number) ||
+					(spec.slow ? TIMEOUTS.slowMs : undefined),
 				proxy: options.proxy,
 				skipSslCertificateValidation: Boolean(options.skipSslCertificateValidation),
 			},
@@ -66,6 +69,17 @@ export function executeOperation(spec: OperationSpec) {
 		if (!spec.pagedRecords) {
 			const body = await croncrmRequest(this, request, itemIndex);
 			const item: INodeExecutionData = { json: body, pairedItem };
+			const failures = spec.partialFailures?.(body) ?? [];
+			if (failures.length > 0) {
+				if (this.getNodeParameter('failOnPartialFailure', false)) {
+					throw new NodeApiError(this.getNode(), body as JsonObject, {
+						itemIndex,
+						message: `CRONCRM did part of it: ${failures.join('; ')} (item ${itemIndex})`,
+						description: `${request.method} ${request.url} answered success, and the rest of the request was done. Turn off "Fail on Partial Failure" to get the reply with partialFailures instead.`,
+					});
+				}
+				item.json = { ...body, partialFailures: failures };
+			}
 			if (spec.download && this.getNodeParameter('download', false)) {
 				item.binary = await downloadInto(this, spec, body, itemIndex);
 			}

@@ -34,7 +34,10 @@ export type LocatorTarget =
 	| 'user'
 	| 'group';
 
-export type WidKind = 'c.us' | 'g.us' | 'lid';
+export type WidKind = 'c.us' | 'g.us' | 'lid' | 'jid';
+
+/** A person: a phone number (c.us) or one of Meta's private ids for a person (lid, jid). */
+export const PERSON_WID_KINDS: WidKind[] = ['c.us', 'lid', 'jid'];
 
 export interface FieldSpec {
 	/** Parameter name in n8n (camelCase). */
@@ -53,8 +56,15 @@ export interface FieldSpec {
 	booleanAs?: 'json' | 'string';
 	/** Separator used to join list kinds (widList, phoneList). */
 	separator?: string;
-	/** For WhatsApp ids: the kinds accepted, e.g. only groups (g.us) or only people (c.us, lid). */
+	/** For WhatsApp ids: the kinds accepted, e.g. only groups (g.us) or only people (c.us, lid, jid). */
 	widKinds?: WidKind[];
+	/** For phone kinds: a person's WhatsApp id (…@c.us) is accepted too and sent as typed. */
+	acceptsChatId?: boolean;
+	/**
+	 * More API names that get the same value. Where the collection spells a field two ways and
+	 * no source settles which one the live API reads, both are sent (see the operation's comment).
+	 */
+	alsoSentAs?: string[];
 	/** Numbers outside this range are refused (e.g. latitude -90..90). The value is sent as a number. */
 	range?: [number, number];
 	/**
@@ -207,7 +217,7 @@ export function chatId(overrides: Partial<FieldSpec> = {}): FieldSpec {
 		required: true,
 		default: '',
 		description:
-			'Phone number (any formatting, with country and area code) or WhatsApp ID of the chat. CRONCRM calls it chat_wid. Groups end in @g.us.',
+			"Phone number in any formatting, or WhatsApp ID of the chat (CRONCRM's chat_wid). A number typed with its area code but without a country code gets the credentials' Default Country Code. Groups end in @g.us.",
 		...overrides,
 	};
 }

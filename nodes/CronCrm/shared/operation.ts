@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	IExecuteFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
@@ -42,6 +43,24 @@ export interface OperationSpec {
 	 * never sent, so clearing needs its own choice, e.g. emptying an instance's webhook slot.
 	 */
 	clearable?: FieldSpec[];
+	/**
+	 * A send to a chat: offers "Check WhatsApp First", which asks tools/have-whatsapp about the
+	 * chat's number and sends to the chat id it answers (shared/whatsappCheck.ts).
+	 */
+	whatsappCheck?: boolean;
+	/**
+	 * A rule between fields, checked after each field's own: returns what is wrong with the
+	 * request, named in the user's terms, or undefined.
+	 */
+	validate?: (request: IDataObject) => string | undefined;
+	/**
+	 * Replies that can report success while part of the work failed: returns those parts, each
+	 * said in a sentence. They go into the item's `partialFailures`, or fail the item when the
+	 * user chooses "Fail on Partial Failure".
+	 */
+	partialFailures?: (reply: IDataObject) => string[];
+	/** The collection warns the endpoint can be slow: it gets the transport's long timeout. */
+	slow?: boolean;
 	/**
 	 * Parameters that are not API fields (e.g. Send and Wait's response settings), shown after
 	 * the operation's other parameters.
@@ -155,6 +174,30 @@ function operationProperties(resource: string, spec: OperationSpec): INodeProper
 			displayOptions,
 			description:
 				"Whether to skip CRONCRM's delivery queue and send at once (the toTransmit: true header). Off, the message waits its turn under the account's messages-per-minute setting.",
+		});
+	}
+
+	if (spec.whatsappCheck) {
+		properties.push({
+			displayName: 'Check WhatsApp First',
+			name: 'checkWhatsapp',
+			type: 'boolean',
+			default: false,
+			displayOptions,
+			description:
+				"Whether to ask CRONCRM first whether the chat's number has WhatsApp (tools/have-whatsapp) and send to the chat ID it answers, which covers Brazil's ninth digit and Meta's private @lid/@jid IDs. A number without WhatsApp fails its item and nothing is sent. Costs one request per distinct number per execution.",
+		});
+	}
+
+	if (spec.partialFailures) {
+		properties.push({
+			displayName: 'Fail on Partial Failure',
+			name: 'failOnPartialFailure',
+			type: 'boolean',
+			default: false,
+			displayOptions,
+			description:
+				'Whether to fail the item when CRONCRM reports that part of the request did not work. Off, the item succeeds and lists those parts in partialFailures.',
 		});
 	}
 

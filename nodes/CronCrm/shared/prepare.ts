@@ -4,10 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { FieldSpec } from './fields';
 import type { OperationSpec } from './operation';
 import { locationOf } from './operation';
+import { CREDENTIAL_NAME } from '../transport';
+import { checkedChatId } from './whatsappCheck';
+import type { PhoneRules } from './values';
 import {
 	InvalidValueError,
 	isEmptyValue,
 	splitList,
+	toCountryCode,
 	toHexColor,
 	toHttpUrl,
 	toPhoneDigits,
@@ -16,9 +20,15 @@ import {
 } from './values';
 
 /** Converts one value to what CRONCRM expects, by the field's kind. Throws with the reason. */
-function convert(field: FieldSpec, value: unknown): unknown {
+function convert(field: FieldSpec, value: unknown, rules: PhoneRules): unknown {
 	const text = typeof value === 'string' ? value : String(value);
-	const wid = (input: string) => toWidOfKind(input, field.widKinds);
+	const wid = (input: string) => toWidOfKind(input, field.widKinds, rules);
+	// CRONCRM's own example creates a contact from a chat id. Ids go as typed, like everywhere:
+	// an id has no "+" to say it is already international, so it is never completed.
+	const phone = (input: string) =>
+		field.acceptsChatId && input.trim().endsWith('@c.us')
+			? `${toPhoneDigits(input.trim().slice(0, -'@c.us'.length))}@c.us`
+			: toPhoneDigits(input, rules);
 	if (field.range) return inRange(text, field.range);
 	switch (field.kind) {
 		case 'wid':
@@ -28,10 +38,10 @@ function convert(field: FieldSpec, value: unknown): unknown {
 				.map(wid)
 				.join(field.separator ?? ',');
 		case 'phone':
-			return toPhoneDigits(text);
+			return phone(text);
 		case 'phoneList':
 			return splitList(text)
-				.map(toPhoneDigits)
+				.map(phone)
 				.join(field.separator ?? ',');
 		case 'url':
 			return toHttpUrl(text);
@@ -82,10 +92,25 @@ function refuseRetryOnFail(ctx: IExecuteSingleFunctions) {
 	}
 }
 
+/** The phone rules of the node's credentials: their Default Country Code. */
+async function phoneRules(ctx: IExecuteSingleFunctions): Promise<PhoneRules> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+	try {
+		return { countryCode: toCountryCode(credentials.defaultCountryCode) };
+	} catch (error) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Default Country Code in the CRONCRM credentials: ${(error as Error).message} (item ${ctx.getItemIndex()})`,
+			{ itemIndex: ctx.getItemIndex(), description: 'Nothing was sent for this item.' },
+		);
+	}
+}
+
 /**
  * Runs once per item before anything is sent (n8n's preSend): drops what the user left empty,
- * checks and converts every value, and adds the delivery header. A bad value stops only this
- * item, with an error naming the field and the item; no request leaves for it.
+ * checks and converts every value, completes phone numbers with the Default Country Code,
+ * checks the chat's number with WhatsApp if asked, and adds the delivery header. A bad value
+ * stops only this item, with an error naming the field and the item; no request leaves for it.
  */
 export function prepareRequest(spec: OperationSpec) {
 	const location = locationOf(spec.method);
@@ -102,6 +127,7 @@ export function prepareRequest(spec: OperationSpec) {
 		if (spec.method !== 'GET') refuseRetryOnFail(this);
 		const target = ((location === 'body' ? requestOptions.body : requestOptions.qs) ??
 			{}) as IDataObject;
+		const rules = await phoneRules(this);
 
 		for (const field of fields) {
 			const fail = (reason: string) => {
@@ -121,10 +147,19 @@ export function prepareRequest(spec: OperationSpec) {
 				continue;
 			}
 			try {
-				target[field.apiName] = convert(field, value) as IDataObject[string];
+				target[field.apiName] = convert(field, value, rules) as IDataObject[string];
 			} catch (error) {
 				fail((error as Error).message);
 			}
+			for (const alias of field.alsoSentAs ?? []) target[alias] = target[field.apiName];
+		}
+
+		const problem = spec.validate?.(target);
+		if (problem) {
+			throw new NodeOperationError(this.getNode(), `${problem} (item ${itemIndex})`, {
+				itemIndex,
+				description: 'Nothing was sent for this item.',
+			});
 		}
 
 		const toClear = spec.clearable?.length
@@ -139,6 +174,10 @@ export function prepareRequest(spec: OperationSpec) {
 				);
 			}
 			target[field.apiName] = '';
+		}
+
+		if (spec.whatsappCheck && this.getNodeParameter('checkWhatsapp', false)) {
+			target.chat_wid = await checkedChatId(this, String(target.chat_wid), itemIndex);
 		}
 
 		if (location === 'body') requestOptions.body = target;

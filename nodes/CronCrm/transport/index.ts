@@ -51,6 +51,13 @@ export const RETRY_POLICY = {
 	backoffMs: 300,
 };
 
+/** How long one request may take (ms) unless the user sets a timeout under Request Options. */
+export const TIMEOUTS = {
+	defaultMs: 60_000,
+	/** Endpoints the collection warns can be slow, such as groups/find with many groups. */
+	slowMs: 300_000,
+};
+
 /**
  * Errors that prove the request never reached CRONCRM, so even a POST may be sent again.
  * A reset or a timeout proves nothing: the server may have processed the request already,
@@ -117,8 +124,9 @@ export async function croncrmRequest(
 	const { baseURL, limiter, allowance, processes, apiKey } = await accountOf(ctx);
 	const method = request.method.toUpperCase() as IHttpRequestMethods;
 	const options: IHttpRequestOptions = {
-		timeout: 60_000,
 		...request.extra,
+		// After the spread: an extra without a timeout must not remove the default.
+		timeout: request.extra?.timeout || TIMEOUTS.defaultMs,
 		baseURL,
 		url: request.url,
 		method,

@@ -186,8 +186,15 @@ export const chatRoutes: RouteTable = {
 			if (account !== undefined && account !== '' && !byToken(state.accounts, account)) {
 				return notFound('Usuário');
 			}
-			// The node sends the flag as the description and the saved example spell it.
-			chat.evaluation_requested = body.requestEvaluationIfAvailable === true;
+			// The template spells the flag request_evaluation_if_available, the description and
+			// the saved example requestEvaluationIfAvailable: either is accepted; both must agree.
+			const spellings = [body.requestEvaluationIfAvailable, body.request_evaluation_if_available]
+				.filter((value) => value !== undefined && value !== '')
+				.map((value) => value === true || value === 'true');
+			if (new Set(spellings).size > 1) {
+				return fail(422, 'Os dois nomes do campo diferem. (the two spellings differ)');
+			}
+			chat.evaluation_requested = spellings[0] === true;
 			chat.customer_service_status_id = 4;
 			chat.customer_service_start = null;
 			chat.modified = phpDate();

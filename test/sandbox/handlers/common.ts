@@ -51,7 +51,33 @@ export function assignFields(row: Row, body: Record<string, unknown>, fields: st
 
 export const HEX_COLOR = /^#[0-9A-Fa-f]{6}$/;
 export const YMD = /^\d{4}-\d{2}-\d{2}$/;
-export const WID = /^[0-9A-Za-z._:-]+@(c\.us|g\.us|lid)$/;
+/** WhatsApp ids: a number (c.us), a group (g.us), Meta's private ids for a person (lid, jid). */
+const WID_SHAPE = /^[0-9A-Za-z._:-]+@(c\.us|g\.us|lid|jid)$/;
+
+/**
+ * Whether digits read as a full international number: country code, area code and number.
+ * The sandbox's account is Brazilian, so a Brazilian number has 12 or 13 digits with its 55,
+ * and 10 or 11 digits are a national number missing its country code, which is how a wrong id
+ * such as 21988248085@c.us is caught (North American numbers, 1 and 10 digits, are let through).
+ */
+export function isInternationalNumber(digits: string): boolean {
+	if (!/^\d+$/.test(digits)) return false;
+	if (digits.startsWith('55')) return digits.length === 12 || digits.length === 13;
+	if (digits.length === 11) return digits.startsWith('1');
+	return digits.length >= 12 && digits.length <= 15;
+}
+
+/**
+ * A chat id CRONCRM can send to. A number's id (…@c.us) must be a full international number:
+ * the sandbox answers 422 to anything else, as a real account would fail to reach it.
+ */
+export const WID = {
+	test(value: string): boolean {
+		if (!WID_SHAPE.test(value)) return false;
+		const [user, server] = value.split('@');
+		return server !== 'c.us' || isInternationalNumber(user);
+	},
+};
 
 /** The chat of a WhatsApp id, created on first use as CRONCRM does when a conversation starts. */
 export function chatOf(state: SandboxState, wid: string, create = true): Row | undefined {

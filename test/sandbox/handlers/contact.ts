@@ -1,6 +1,15 @@
 import type { RouteTable } from '../server';
 import { newToken, page, phpDate, resembles, type Row, type SandboxState } from '../state';
-import { assignFields, byToken, fail, notFound, ok, removeByToken } from './common';
+import {
+	assignFields,
+	byToken,
+	fail,
+	isInternationalNumber,
+	notFound,
+	ok,
+	removeByToken,
+	WID,
+} from './common';
 
 const VARIABLES = [
 	'variable01',
@@ -31,9 +40,18 @@ function setOptOut(contact: Row, optOut: unknown) {
 	contact.opt_out_datetime = optOut === true ? phpDate().date.slice(0, 19) : '';
 }
 
-/** Digits only: the create example sends an @c.us id, the change example bare digits. */
+/**
+ * Digits, or a chat id: the create example sends an @c.us id, the change example bare digits.
+ * Either way it must be a full international number.
+ */
 function phoneOk(phone: unknown): boolean {
-	return /^\d{8,15}$/.test(String(phone));
+	const text = String(phone);
+	return text.endsWith('@c.us') ? WID.test(text) : isInternationalNumber(text);
+}
+
+/** CRONCRM keeps the digits: the create example's reply shows the phone without @c.us. */
+function phoneDigits(phone: unknown): string {
+	return String(phone).replace(/@c\.us$/, '');
 }
 
 export const contactRoutes: RouteTable = {
@@ -41,12 +59,16 @@ export const contactRoutes: RouteTable = {
 		required: ['name', 'phone', 'list_access_token'],
 		handle: ({ body, state }) => {
 			if (!byToken(state.lists, body.list_access_token)) return notFound('Lista');
-			if (!phoneOk(body.phone)) return fail(422, 'Telefone inválido. (phone must be digits)');
+			if (!phoneOk(body.phone))
+				return fail(
+					422,
+					'Telefone inválido. (phone must be a full international number, digits or …@c.us)',
+				);
 			const contact: Row = {
 				name: body.name,
 				created: phpDate(),
 				modified: phpDate(),
-				phone: body.phone,
+				phone: phoneDigits(body.phone),
 				phone_wid: '',
 				...Object.fromEntries(VARIABLES.map((v) => [v, body[v] ?? ''])),
 				description: body.description ?? '',
@@ -95,13 +117,17 @@ export const contactRoutes: RouteTable = {
 			const contact = byToken(state.contacts, body.access_token);
 			if (!contact) return notFound('Contato');
 			if (body.phone !== undefined && !phoneOk(body.phone)) {
-				return fail(422, 'Telefone inválido. (phone must be digits)');
+				return fail(
+					422,
+					'Telefone inválido. (phone must be a full international number, digits or …@c.us)',
+				);
 			}
 			if (body.list_access_token !== undefined) {
 				if (!byToken(state.lists, body.list_access_token)) return notFound('Lista');
 				contact.list_access_token = body.list_access_token;
 			}
 			assignFields(contact, body, EDITABLE);
+			if (body.phone !== undefined) contact.phone = phoneDigits(body.phone);
 			setOptOut(contact, body.opt_out);
 			return ok('Contato salvo com sucesso.', { contact: shown(state, contact, true) });
 		},

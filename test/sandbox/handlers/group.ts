@@ -29,7 +29,9 @@ const CHANGED: Record<string, string> = {
 	profile_picture: 'Foto do grupo alterada com sucesso.',
 };
 const INVITE_LINK = /^https:\/\/chat\.whatsapp\.com\/[A-Za-z0-9]+$/;
-const PERSON = /^[0-9]+@(c\.us|lid)$/;
+const PERSON_SHAPE = /^[0-9]+@(c\.us|lid|jid)$/;
+/** A person's id: c.us (a full international number), lid or jid. */
+const PERSON = { test: (wid: string) => PERSON_SHAPE.test(wid) && WID.test(wid) };
 
 function groupView(row: Row): Row {
 	const view: Row = { ...GROUP_SHAPE, ...row };
@@ -188,7 +190,9 @@ export const groupRoutes: RouteTable = {
 				.split(';')
 				.map((p) => p.trim())
 				.filter((p) => p !== '');
-			const added = listed.filter((p) => PERSON.test(p));
+			// WhatsApp refuses to add a contact the account blocked: the group is created without
+			// them and the reply lists them under fail_add_participants.
+			const added = listed.filter((p) => PERSON.test(p) && !state.blockedContacts.includes(p));
 			const group = newGroup(state, {
 				profile_name: body.name,
 				profile_picture: body.profile_picture ?? null,

@@ -235,7 +235,8 @@ export const messageRoutes: RouteTable = {
 			shipping_status: SHIPPING_STATUSES,
 			source: ['all', 'in', 'out'],
 			message_type: ['all', ...MESSAGE_TYPES],
-			message_ack: ['all', '-1', '0', '1', '2', '3', '4'],
+			// 100 is "Envio cancelado" (send cancelled) in the collection's list of acks.
+			message_ack: ['all', '-1', '0', '1', '2', '3', '4', '100'],
 		},
 		handle: ({ query, state }) => {
 			const bad = badQuery(query);
@@ -306,12 +307,24 @@ export const messageRoutes: RouteTable = {
 			};
 		},
 	},
-	// The node sends message_access_token (description and saved example) rather than the
-	// template's access_token; see the contract's EXTRA_FIELDS.
+	// The collection names the message access_token (template) and message_access_token
+	// (description, saved example); the node sends both, and either one alone is accepted.
 	'DELETE /messages/delete': {
-		required: ['chat_wid', 'message_access_token'],
+		required: ['chat_wid'],
 		handle: ({ body, state }) => {
-			const message = byToken(state.messages, body.message_access_token);
+			const token = body.message_access_token ?? body.access_token;
+			if (token === undefined || token === '') {
+				return fail(422, 'message_access_token é obrigatório. (message_access_token is required)');
+			}
+			if (body.access_token !== undefined && body.message_access_token !== undefined) {
+				if (body.access_token !== body.message_access_token) {
+					return fail(
+						422,
+						'access_token e message_access_token diferem. (the two spellings differ)',
+					);
+				}
+			}
+			const message = byToken(state.messages, token);
 			if (!message || message.chat_wid !== body.chat_wid) return notFound('Mensagem');
 			state.messages = state.messages.filter((m) => m !== message);
 			if (message.shipping_status === 'queued') {
@@ -361,9 +374,17 @@ export const messageRoutes: RouteTable = {
 			message_vcard_options: JSON.stringify(phones.map((phone) => `${phone}@c.us`)),
 		};
 	}),
-	'POST /messages/send-location': sendRoute(['latitude', 'longitude'], ({ body }) => {
-		const latitude = Number(body.latitude);
-		const longitude = Number(body.longitude);
+	// "Sends a location or an address": coordinates (both) or an address, or all three.
+	'POST /messages/send-location': sendRoute([], ({ body }) => {
+		const given = (field: string) => body[field] !== undefined && body[field] !== '';
+		if (given('latitude') !== given('longitude')) {
+			return fail(422, 'Envie latitude e longitude juntas. (latitude and longitude go together)');
+		}
+		if (!given('latitude') && !given('address')) {
+			return fail(422, 'Envie latitude e longitude ou address. (send coordinates or an address)');
+		}
+		const latitude = Number(body.latitude ?? 0);
+		const longitude = Number(body.longitude ?? 0);
 		if (!Number.isFinite(latitude) || Math.abs(latitude) > 90) {
 			return fail(422, 'latitude inválida. (latitude must be between -90 and 90)');
 		}

@@ -139,9 +139,12 @@ export const chatResource: ResourceSpec = {
 				{
 					name: 'requestEvaluation',
 					displayName: 'Request Evaluation',
-					// The template says request_evaluation_if_available; the description and the saved
-					// example say requestEvaluationIfAvailable, which is sent.
+					// The collection contradicts itself: the template says request_evaluation_if_available,
+					// the description and the saved example say requestEvaluationIfAvailable. Which one the
+					// live API reads is unknown, so both are sent with the same value: a setting silently
+					// dropped would be worse than an extra field.
 					apiName: 'requestEvaluationIfAvailable',
+					alsoSentAs: ['request_evaluation_if_available'],
 					kind: 'boolean',
 					description:
 						'Whether to ask the contact to rate the service, if service evaluation is turned on in CRONCRM',

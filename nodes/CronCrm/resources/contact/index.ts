@@ -11,7 +11,10 @@ const phone = (required = false): FieldSpec => ({
 	apiName: 'phone',
 	kind: 'phone',
 	required,
-	description: "The contact's phone number with country and area code, in any formatting",
+	// The collection's create example sends a chat id (…@c.us) as the phone.
+	acceptsChatId: true,
+	description:
+		"The contact's phone number in any formatting (without a country code, the credentials' Default Country Code is added), or their chat ID ending in @c.us",
 });
 
 // CRONCRM stores the contact in a list; every reply shows the contact's list.

@@ -1,5 +1,5 @@
 import type { FieldSpec } from '../../shared/fields';
-import { chatId, choice, groupId, str } from '../../shared/fields';
+import { chatId, choice, groupId, str, PERSON_WID_KINDS } from '../../shared/fields';
 
 /**
  * Group settings, the same on Create and Update. CRONCRM takes them as the strings "0"/"1"
@@ -61,7 +61,7 @@ export function participantAction(actions: Array<[string, string, string]>): Fie
 			name: 'participant',
 			displayName: 'Participant',
 			apiName: 'contact_wid',
-			widKinds: ['c.us', 'lid'],
+			widKinds: PERSON_WID_KINDS,
 			description: 'Phone number (any formatting, with country and area code) or WhatsApp ID',
 		}),
 		choice('type', 'Action', 'type', actions),
@@ -81,7 +81,7 @@ export const mentionFields: FieldSpec[] = [
 		displayName: 'Mentions',
 		apiName: 'mentions',
 		kind: 'widList',
-		widKinds: ['c.us', 'lid'],
+		widKinds: PERSON_WID_KINDS,
 		// The collection shows one mention only; commas are a guess, like its other lists
 		// (contact_list). participants use ";" because groups/create's description says so.
 		separator: ',',

@@ -1,4 +1,6 @@
-import { groupId, sendAsUser, str } from '../../shared/fields';
+import type { IDataObject } from 'n8n-workflow';
+
+import { groupId, sendAsUser, str, PERSON_WID_KINDS } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
 import { groupSettings, inviteLink, mentionFields, participantAction } from './fields';
 
@@ -24,23 +26,32 @@ export const groupResource: ResourceSpec = {
 					displayName: 'Participants',
 					apiName: 'participants',
 					kind: 'widList',
-					widKinds: ['c.us', 'lid'],
+					widKinds: PERSON_WID_KINDS,
 					// The description says the participants are separated by ";".
 					separator: ';',
 					description:
 						'Phone numbers or WhatsApp IDs of the people to add, separated by commas, semicolons or new lines',
 				},
 			],
+			// The group is created even when some participants cannot be added.
+			partialFailures: (reply) => {
+				const failed = (reply.group as IDataObject | undefined)?.fail_add_participants;
+				return Array.isArray(failed) && failed.length > 0
+					? [`not added to the group: ${failed.map(String).join(', ')}`]
+					: [];
+			},
 		},
 		{
 			value: 'getMany',
 			name: 'Get Many',
 			action: 'Get many groups',
 			description:
-				'List the groups of the connected number with their settings and participants; slow with many groups. Returns one item per group (groups/find).',
+				'List the groups of the connected number with their settings and participants. CRONCRM can be slow with many groups, so each page may take up to 5 minutes. Returns one item per group (groups/find).',
 			method: 'GET',
 			path: '/groups/find',
 			pagedRecords: 'groups',
+			// The collection: "depending on the number of groups, this method can take long".
+			slow: true,
 		},
 		{
 			value: 'getMembers',
@@ -76,6 +87,14 @@ export const groupResource: ResourceSpec = {
 			// The description calls the group group_wid; the template and the example say chat_wid, which is sent.
 			fields: [groupId()],
 			optional: [str('name', 'Name', 'name'), ...groupSettings],
+			// One result per field asked for; any of them can fail while the others succeed.
+			partialFailures: (reply) =>
+				Object.entries((reply.group as IDataObject | undefined) ?? {})
+					.filter(([, result]) => (result as IDataObject | null)?.success === false)
+					.map(
+						([field, result]) =>
+							`${field} not changed: ${String((result as IDataObject).msg ?? 'no reason given')}`,
+					),
 		},
 		{
 			value: 'join',

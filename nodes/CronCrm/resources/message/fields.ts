@@ -16,6 +16,7 @@ export function sendOperation(spec: SendSpec): OperationSpec {
 		...spec,
 		method: 'POST',
 		deliverImmediately: true,
+		whatsappCheck: true,
 		fields: [chatId(), ...(spec.fields ?? [])],
 		optional: [...(spec.optional ?? []), sendAsUser()],
 	};

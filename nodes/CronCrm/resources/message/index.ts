@@ -138,7 +138,7 @@ export const messageResource: ResourceSpec = {
 			name: 'Send Location',
 			action: 'Send a location',
 			description:
-				'Send a map pin. Needs the chat, latitude and longitude; optionally an address. Returns the chat and the stored message (messages/send-location).',
+				'Send a location: a map pin (latitude and longitude), an address, or both. Needs the chat. Returns the chat and the stored message (messages/send-location).',
 			path: '/messages/send-location',
 			fields: [
 				{
@@ -147,9 +147,9 @@ export const messageResource: ResourceSpec = {
 					apiName: 'latitude',
 					kind: 'string',
 					range: [-90, 90],
-					required: true,
 					placeholder: '-23.550164466',
-					description: 'Latitude in decimal degrees; the contact needs it to see the map',
+					description:
+						'Latitude in decimal degrees; with the longitude, the contact sees a map. Leave both empty to send the address alone.',
 				},
 				{
 					name: 'longitude',
@@ -157,17 +157,26 @@ export const messageResource: ResourceSpec = {
 					apiName: 'longitude',
 					kind: 'string',
 					range: [-180, 180],
-					required: true,
 					placeholder: '-46.633664132',
-					description: 'Longitude in decimal degrees; the contact needs it to see the map',
+					description:
+						'Longitude in decimal degrees; with the latitude, the contact sees a map. Leave both empty to send the address alone.',
 				},
-			],
-			optional: [
 				str('address', 'Address', 'address', {
 					placeholder: 'Praça da Sé, s/n, Sé, São Paulo - SP',
-					description: 'Address shown with the pin',
+					description: 'Address shown with the pin, or sent alone',
 				}),
 			],
+			// The collection: "an address or a location"; coordinates make sense only as a pair.
+			validate: (request) => {
+				const hasLatitude = request.latitude !== undefined;
+				if (hasLatitude !== (request.longitude !== undefined)) {
+					return `Send Location: give both Latitude and Longitude, or neither (${hasLatitude ? 'Longitude' : 'Latitude'} is empty)`;
+				}
+				if (!hasLatitude && request.address === undefined) {
+					return 'Send Location: give Latitude and Longitude, an Address, or both';
+				}
+				return undefined;
+			},
 		}),
 		{
 			value: 'getMany',
@@ -253,6 +262,7 @@ export const messageResource: ResourceSpec = {
 							'Read by the contact (unless their privacy settings hide read receipts)',
 						],
 						['4: Played', '4', 'Played by the contact, usually a video or audio'],
+						['100: Send Cancelled', '100', 'The send was cancelled before it reached WhatsApp'],
 					],
 					{ description: 'Status of the message inside WhatsApp ("ack")' },
 				),
@@ -309,10 +319,13 @@ export const messageResource: ResourceSpec = {
 			path: '/messages/delete',
 			fields: [
 				chatId(),
-				// The collection's template body says access_token, but its description and its saved
-				// (successful) example both say message_access_token: two sources of three, one of them
-				// a recorded real call, so message_access_token is sent.
-				messageToken('messageToDelete', 'message_access_token', 'The message to delete'),
+				// The collection contradicts itself: the template body says access_token, the
+				// description and the saved example say message_access_token. Which one the live API
+				// reads is unknown, so both are sent with the same value and either reading works.
+				{
+					...messageToken('messageToDelete', 'message_access_token', 'The message to delete'),
+					alsoSentAs: ['access_token'],
+				},
 			],
 		},
 	],

@@ -31,13 +31,22 @@ const ITEM = 0;
  * routing gives it; here the same view is built over the custom operation's context.
  */
 function singleItemView(ctx: IExecuteFunctions, itemIndex: number): IExecuteSingleFunctions {
-	return {
+	const overrides: Record<string, unknown> = {
 		getItemIndex: () => itemIndex,
-		getNode: () => ctx.getNode(),
-		continueOnFail: () => ctx.continueOnFail(),
 		getNodeParameter: (name: string, fallback?: unknown) =>
 			ctx.getNodeParameter(name, itemIndex, fallback),
-	} as unknown as IExecuteSingleFunctions;
+	};
+	// Everything else (credentials, helpers, the node's context that Check WhatsApp First caches
+	// in) is the custom operation's own.
+	return new Proxy(ctx, {
+		get(target, property: string) {
+			if (property in overrides) return overrides[property];
+			const value = (target as unknown as Record<string, unknown>)[property];
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
+		},
+	}) as unknown as IExecuteSingleFunctions;
 }
 
 function fail(ctx: IExecuteFunctions, field: string, reason: string): never {
