@@ -61,13 +61,16 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 		]);
 		stack = startedStack;
 		results.push(...(await apiSuite(stack).run()));
-		results.push(
-			...(await sendAndWaitSuite(stack, {
-				chromiumPath: chromium,
-				artifacts,
-				updateReadmeShots: process.argv.includes('--update-screenshots'),
-			}).run()),
-		);
+		// Send and Wait is proven on the 2.x line only: on 1.123.81 the text goes out, but the public
+		// API never lists the execution as waiting, and 1.x has no "Human review" tool variant.
+		if (line === '2')
+			results.push(
+				...(await sendAndWaitSuite(stack, {
+					chromiumPath: chromium,
+					artifacts,
+					updateReadmeShots: process.argv.includes('--update-screenshots'),
+				}).run()),
+			);
 		if (chromium)
 			results.push(
 				...(await browserSuite(stack, chromium, artifacts, {

@@ -294,6 +294,18 @@ export function operationSchema(
 
 	const schema: JsonSchema = { type: 'object', ...builder.object(bodies) };
 	describeReplyFields(schema);
+	if (spec.partialFailures) {
+		// Added by the node (shared/execute.ts), only when CRONCRM reported a part as failed.
+		schema.properties = {
+			...schema.properties,
+			partialFailures: {
+				type: 'array',
+				items: { type: 'string' },
+				description:
+					'What CRONCRM reported as not done, one sentence each; only present then (Fail on Partial Failure fails the item instead)',
+			},
+		};
+	}
 	if (spec.download) {
 		schema.description = `CRONCRM's reply. With Download File on, the item also carries the file at ${spec.download.urlPath} as binary data in the field named by Put Output File in Field ("data" by default)`;
 	}
