@@ -20,7 +20,7 @@ import { dirname, join } from 'path';
 
 import { SlidingWindowLimiter } from '../nodes/CronCrm/transport/rateLimiter';
 import { runCronCrm, shutdownEngine, type RunResult } from '../test/helpers/engine';
-import { createSandbox, type Sandbox } from '../test/sandbox/server';
+import { createSandbox, type Sandbox } from '../sandbox/server';
 
 function argument(name: string, fallback: string): string {
 	const index = process.argv.indexOf(`--${name}`);

@@ -7,7 +7,7 @@
  */
 import { join } from 'path';
 
-import { DEFAULT_API_KEY } from '../test/sandbox/server';
+import { DEFAULT_API_KEY } from '../sandbox/server';
 import { log } from './lib/install';
 import { OWNER, REPO_ROOT, startStack } from './lib/stack';
 

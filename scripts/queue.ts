@@ -14,8 +14,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { seed } from '../test/sandbox/handlers/seed';
-import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../test/sandbox/server';
+import { seed } from '../sandbox/handlers/seed';
+import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../sandbox/server';
 import type { TestResult } from '../test/e2e/harness';
 import { queueSuite, QUEUE_KEYS, QUEUE_RATE } from '../test/e2e/queue.e2e';
 import { ensureRuntime, log, type Runtime } from './lib/install';

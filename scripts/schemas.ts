@@ -19,7 +19,7 @@ import { RESOURCES } from '../nodes/CronCrm/resources';
 import type { OperationSpec } from '../nodes/CronCrm/shared/operation';
 import { WEBHOOK_SLOTS } from '../nodes/CronCrm/shared/webhookSlots';
 import { CronCrmTrigger } from '../nodes/CronCrmTrigger/CronCrmTrigger.node';
-import { COLLECTION_PATH, parseCommentedJson, routeKey } from '../test/sandbox/contract';
+import { COLLECTION_PATH, parseCommentedJson, routeKey } from '../sandbox/contract';
 
 export const ROOT = join(__dirname, '..');
 

@@ -1,6 +1,6 @@
 import { RESOURCES } from '../nodes/CronCrm/resources';
 import { locationOf } from '../nodes/CronCrm/shared/operation';
-import { ENDPOINTS, routeKey, schemasFor } from './sandbox/contract';
+import { ENDPOINTS, routeKey, schemasFor } from '../sandbox/contract';
 
 /** The node against the Postman collection: every endpoint once, every field name spelled as there. */
 const operations = RESOURCES.flatMap((resource) =>

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { RETRY_POLICY } from '../nodes/CronCrm/transport';
 import { runCronCrm, type RunOptions, type RunResult } from './helpers/engine';
 import { useSandbox } from './helpers/sandbox';
-import { chatOf } from './sandbox/handlers/common';
+import { chatOf } from '../sandbox/handlers/common';
 
 /**
  * Phone numbers as CRONCRM's (Brazilian) users type them: the credentials' Default Country

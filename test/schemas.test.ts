@@ -12,7 +12,7 @@ import { runCronCrm } from './helpers/engine';
 import { useSandbox } from './helpers/sandbox';
 import { disagreements, operationSchema } from './helpers/schemas';
 import { ALL_HOOKS, fire, useWebhookServer } from './helpers/trigger';
-import { newInstance } from './sandbox/handlers/instance';
+import { newInstance } from '../sandbox/handlers/instance';
 
 const sandbox = useSandbox();
 const server = useWebhookServer();

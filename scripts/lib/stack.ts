@@ -16,8 +16,8 @@ import {
 } from 'fs';
 import { join, resolve } from 'path';
 
-import { seed } from '../../test/sandbox/handlers/seed';
-import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../../test/sandbox/server';
+import { seed } from '../../sandbox/handlers/seed';
+import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../../sandbox/server';
 import { cleanEnv, ensureRuntime, log, run, type Runtime } from './install';
 import { N8nClient } from './n8n-client';
 

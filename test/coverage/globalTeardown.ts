@@ -2,7 +2,7 @@ import { rmSync } from 'fs';
 
 import { RESOURCES } from '../../nodes/CronCrm/resources';
 import { SCHEMA_CHECK_PREFIX } from '../helpers/schemas';
-import { ENDPOINTS } from '../sandbox/contract';
+import { ENDPOINTS } from '../../sandbox/contract';
 import { readReachedEndpoints } from './endpointLog';
 
 /**

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 
-import { SEED } from '../sandbox/handlers/seed';
-import type { RecordedRequest } from '../sandbox/server';
+import { SEED } from '../../sandbox/handlers/seed';
+import type { RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import { CREDENTIAL_NAME, type Stack } from '../../scripts/lib/stack';
 import { eventually, fireHook, sleep, Suite } from './harness';

@@ -12,7 +12,7 @@ import { chromium, selectors, type BrowserContext, type Page } from 'playwright-
 
 import { CHROMIUM_ARGS, freshProfileDir } from '../../scripts/lib/browser';
 import { OWNER, REPO_ROOT } from '../../scripts/lib/stack';
-import { SEED } from '../sandbox/handlers/seed';
+import { SEED } from '../../sandbox/handlers/seed';
 import { eventually, fireHook, Suite } from './harness';
 
 /** Screenshots worth showing before installing, copied to docs/screenshots. */

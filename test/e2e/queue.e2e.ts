@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { SEED } from '../sandbox/handlers/seed';
-import { DEFAULT_API_KEY, type RecordedRequest } from '../sandbox/server';
+import { SEED } from '../../sandbox/handlers/seed';
+import { DEFAULT_API_KEY, type RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import type { QueueStack } from '../../scripts/queue';
 import { eventually, fireHook, sleep, Suite } from './harness';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-import type { RecordedRequest } from '../sandbox/server';
+import type { RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import { CHROMIUM_ARGS, freshProfileDir } from '../../scripts/lib/browser';
 import { CREDENTIAL_NAME, OWNER, REPO_ROOT, type Stack } from '../../scripts/lib/stack';

@@ -21,7 +21,7 @@ import {
 	timesProcessed,
 } from '../helpers/faults';
 import { useSandbox } from '../helpers/sandbox';
-import type { Fault } from '../sandbox/server';
+import type { Fault } from '../../sandbox/server';
 
 const sandbox = useSandbox();
 

@@ -46,7 +46,7 @@ import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-ma
 
 import { CronCrmApi } from '../../credentials/CronCrmApi.credentials';
 import { CronCrm } from '../../nodes/CronCrm/CronCrm.node';
-import { DEFAULT_API_KEY, type RecordedRequest, type Sandbox } from '../sandbox/server';
+import { DEFAULT_API_KEY, type RecordedRequest, type Sandbox } from '../../sandbox/server';
 import { checkOutputSchema, overriddenRoutes } from './schemas';
 
 /** A source node that outputs the items a test gives it. */

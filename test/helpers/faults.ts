@@ -5,8 +5,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { ROUTES } from '../sandbox/handlers';
-import type { Fault, FaultPlan, Handler, RecordedRequest, Sandbox } from '../sandbox/server';
+import { ROUTES } from '../../sandbox/handlers';
+import type { Fault, FaultPlan, Handler, RecordedRequest, Sandbox } from '../../sandbox/server';
 import type { RunResult } from './engine';
 import { overriddenRoutes } from './schemas';
 

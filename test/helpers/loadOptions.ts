@@ -8,7 +8,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { Workflow } from 'n8n-workflow';
 
 import { listSearch } from '../../nodes/CronCrm/methods/listSearch';
-import type { Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import {
 	type CredentialOverrides,
 	cronCrmNode,

@@ -1,4 +1,4 @@
-import { createSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import { recordReachedEndpoints } from '../coverage/endpointLog';
 import { shutdownEngine } from './engine';
 import { schemaChecked } from './schemas';

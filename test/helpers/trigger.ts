@@ -26,7 +26,7 @@ import type {
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { CronCrmTrigger } from '../../nodes/CronCrmTrigger/CronCrmTrigger.node';
-import type { Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import {
 	makeAdditionalData,
 	nodeTypes,

@@ -34,7 +34,7 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import type { Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 import { cronCrmNode, makeAdditionalData, nodeTypes, sandboxCredentials } from './engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

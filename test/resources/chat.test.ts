@@ -1,7 +1,7 @@
 import { runCronCrm } from '../helpers/engine';
 import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
-import { DEFAULT_API_KEY } from '../sandbox/server';
+import { DEFAULT_API_KEY } from '../../sandbox/server';
 
 const sandbox = useSandbox();
 

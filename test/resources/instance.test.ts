@@ -1,7 +1,7 @@
 import { runCronCrm } from '../helpers/engine';
 import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
-import { emptyWebhooks } from '../sandbox/handlers/instance';
+import { emptyWebhooks } from '../../sandbox/handlers/instance';
 
 const sandbox = useSandbox();
 

@@ -1,6 +1,6 @@
 import { runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
-import { phpDate } from '../sandbox/state';
+import { phpDate } from '../../sandbox/state';
 
 const sandbox = useSandbox();
 

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { CronCrm } from '../../nodes/CronCrm/CronCrm.node';
 import { nodeTypes, registerNodeType, runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
-import { chatOf } from '../sandbox/handlers/common';
+import { chatOf } from '../../sandbox/handlers/common';
 import { checkOutputSchema } from '../helpers/schemas';
 import { startWaitingServer, type WaitingServer } from '../helpers/waiting';
 import { WAIT_INDEFINITELY } from '../../nodes/CronCrm/resources/message/sendAndWait/run';

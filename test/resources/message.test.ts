@@ -4,10 +4,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
-import { chatOf } from '../sandbox/handlers/common';
-import { receiveMessage } from '../sandbox/handlers/message';
-import { DEFAULT_API_KEY } from '../sandbox/server';
-import { phpDate } from '../sandbox/state';
+import { chatOf } from '../../sandbox/handlers/common';
+import { receiveMessage } from '../../sandbox/handlers/message';
+import { DEFAULT_API_KEY } from '../../sandbox/server';
+import { phpDate } from '../../sandbox/state';
 
 const sandbox = useSandbox();
 

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
-import { chatOf } from '../sandbox/handlers/common';
+import { chatOf } from '../../sandbox/handlers/common';
 
 const sandbox = useSandbox();
 

@@ -1,7 +1,7 @@
 import { runCronCrm } from '../helpers/engine';
 import { searchList } from '../helpers/loadOptions';
 import { useSandbox } from '../helpers/sandbox';
-import { phpDate } from '../sandbox/state';
+import { phpDate } from '../../sandbox/state';
 
 const sandbox = useSandbox();
 

@@ -1,4 +1,4 @@
-import { chatOf } from '../sandbox/handlers/common';
+import { chatOf } from '../../sandbox/handlers/common';
 import { runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
 

@@ -12,7 +12,7 @@ import {
 import { runCronCrm } from '../helpers/engine';
 import { mutationName } from '../helpers/faults';
 import { useSandbox } from '../helpers/sandbox';
-import type { Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../../sandbox/server';
 
 const LIMIT = 20;
 const WINDOW_MS = 1000;

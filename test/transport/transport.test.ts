@@ -8,7 +8,7 @@ import { HIDDEN_KEY, RETRY_POLICY } from '../../nodes/CronCrm/transport';
 import { runCronCrm } from '../helpers/engine';
 import { failFirst, failWhere, itemError, overrideRoute, serializeRun } from '../helpers/faults';
 import { useSandbox } from '../helpers/sandbox';
-import { createSandbox, DEFAULT_API_KEY } from '../sandbox/server';
+import { createSandbox, DEFAULT_API_KEY } from '../../sandbox/server';
 
 const sandbox = useSandbox();
 

@@ -2,9 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { RETRY_POLICY } from '../../nodes/CronCrm/transport';
 import { withoutQuery } from '../../nodes/CronCrmTrigger/triggerUrl';
-import { newInstance } from '../sandbox/handlers/instance';
-import type { Fault } from '../sandbox/server';
-import type { Row } from '../sandbox/state';
+import { newInstance } from '../../sandbox/handlers/instance';
+import type { Fault } from '../../sandbox/server';
+import type { Row } from '../../sandbox/state';
 import { useSandbox } from '../helpers/sandbox';
 import {
 	ALL_HOOKS,

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_BODY_BYTES, MEDIA_LIMITS } from '../../nodes/CronCrmTrigger/CronCrmTrigger.node';
-import { newInstance } from '../sandbox/handlers/instance';
-import type { Row } from '../sandbox/state';
+import { newInstance } from '../../sandbox/handlers/instance';
+import type { Row } from '../../sandbox/state';
 import { useSandbox } from '../helpers/sandbox';
 import { ALL_HOOKS, fire, useWebhookServer, type Trigger } from '../helpers/trigger';
 

@@ -3,17 +3,12 @@ import { join } from 'path';
 import { z } from 'zod';
 
 /**
- * The CRONCRM API contract, read from the Postman collection kept as a fixture. The sandbox
+ * The CRONCRM API contract, read from CRONCRM's Postman collection, kept beside it. The sandbox
  * serves every endpoint found here, validates requests against schemas derived from it, and
  * answers with its example responses unless a stateful handler takes over.
  */
 
-export const COLLECTION_PATH = join(
-	__dirname,
-	'..',
-	'fixtures',
-	'croncrm-v2.postman_collection.json',
-);
+export const COLLECTION_PATH = join(__dirname, 'croncrm-v2.postman_collection.json');
 
 export interface Endpoint {
 	/** Postman folder path, e.g. "Funis/Steps". */

@@ -12,12 +12,15 @@ function argument(name: string): string | undefined {
 	return index >= 0 ? process.argv[index + 1] : process.env[`SANDBOX_${name.toUpperCase()}`];
 }
 
-const HELP = `npm run sandbox -- [--port 5690] [--host 127.0.0.1] [--limit 50] [--window-ms 10000] [--seed]
+const HELP = `npm run sandbox -- [--port 5690] [--host 127.0.0.1] [--limit 50] [--window-ms 10000] [--seed] [--state-file <path>]
 
 Starts a fake CRONCRM API on http://<host>:<port>/api/v2 (API key ${DEFAULT_API_KEY}).
   --seed        fill it with the demo account (also: POST /__sandbox/seed)
   --limit, --window-ms   the rate limit: requests per sliding window per API key
-Inspect it under /__sandbox/: GET requests, GET state, POST reset, POST hooks/fire.`;
+  --state-file  keep the account in this JSON file across restarts (loaded if it exists)
+Inspect and drive it under /__sandbox/: GET requests, GET state, POST reset, POST seed,
+POST rate-limit, POST hooks/fire, POST hooks/fire-when-registered,
+POST instances/empty-means-unchanged (see the README's "The CRONCRM sandbox").`;
 
 async function main() {
 	if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -31,9 +34,12 @@ async function main() {
 			limit: Number(argument('limit') ?? 50),
 			windowMs: Number(argument('window-ms') ?? 10_000),
 		},
+		stateFile: argument('state-file'),
 	});
-	if (process.argv.includes('--seed') || process.env.SANDBOX_SEED) {
+	const restored = !!argument('state-file') && sandbox.state.instances.length > 0;
+	if (!restored && (process.argv.includes('--seed') || process.env.SANDBOX_SEED)) {
 		const counts = seed(sandbox);
+		sandbox.save();
 		console.log(`Seeded demo records: ${JSON.stringify(counts)}`);
 	}
 	console.log(`CRONCRM sandbox listening: base URL ${sandbox.url}  API key ${DEFAULT_API_KEY}`);
