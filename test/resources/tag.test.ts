@@ -185,4 +185,27 @@ describe('Tag (tags/*)', () => {
 			['/tags/find', { page: '1', name: 'Tag 07' }],
 		]);
 	});
+
+	it('Tag dropdown: tags with the same name are told apart by color and the start of their access token', async () => {
+		for (const color of ['#FF0000', '#00AA00']) {
+			await runCronCrm(sandbox.current, {
+				parameters: {
+					resource: 'tag',
+					operation: 'create',
+					name: 'Hot lead',
+					additionalFields: { color },
+				},
+			});
+		}
+		await runCronCrm(sandbox.current, {
+			parameters: { resource: 'tag', operation: 'create', name: 'Cold lead' },
+		});
+		const [red, green] = sandbox.current.state.tags.map((t) => String(t.access_token));
+		const { results } = await searchList(sandbox.current, 'searchTags');
+		expect(results).toEqual([
+			{ name: `Hot lead (#FF0000, ${red.slice(0, 8)}…)`, value: red },
+			{ name: `Hot lead (#00AA00, ${green.slice(0, 8)}…)`, value: green },
+			{ name: 'Cold lead', value: expect.any(String) },
+		]);
+	});
 });

@@ -47,10 +47,13 @@ async function searchRecords(
 			extra: source.slow ? { timeout: TIMEOUTS.slowMs } : undefined,
 		});
 		const records = (recordsOf(body, source.records) ?? []) as IDataObject[];
-		let results: INodeListSearchItems[] = records.map((record) => ({
-			name: label(record) || String(record[source.valueField]),
-			value: String(record[source.valueField]),
-		}));
+		let results = distinguishSameNames(
+			records.map((record) => ({
+				name: label(record) || String(record[source.valueField]),
+				value: String(record[source.valueField]),
+			})),
+			records,
+		);
 		if (filterHere) {
 			const needle = filter.toLowerCase();
 			results = results.filter((result) => result.name.toLowerCase().includes(needle));
@@ -61,6 +64,28 @@ async function searchRecords(
 		if (filterHere && results.length === 0 && more && fetched < CLIENT_FILTER_PAGES) continue;
 		return { results, paginationToken: more ? String(page + 1) : undefined };
 	}
+}
+
+/**
+ * CRONCRM allows two records with one name (two "Hot lead" tags): such entries get what tells
+ * them apart, the color where the record has one and the start of the access token (its end is the same date
+ * for many records).
+ */
+export function distinguishSameNames(
+	results: INodeListSearchItems[],
+	records: IDataObject[],
+): INodeListSearchItems[] {
+	const count = new Map<string, number>();
+	for (const result of results) count.set(result.name, (count.get(result.name) ?? 0) + 1);
+	return results.map((result, index) => {
+		if ((count.get(result.name) ?? 0) < 2) return result;
+		const color = records[index]?.color;
+		const marks = [
+			...(typeof color === 'string' && color.startsWith('#') ? [color] : []),
+			`${String(result.value).slice(0, 8)}…`,
+		];
+		return { ...result, name: `${result.name} (${marks.join(', ')})` };
+	});
 }
 
 /** How many pages one dropdown search reads at most when it must filter names itself. */
