@@ -170,6 +170,18 @@ describe('Check WhatsApp First (sends)', () => {
 		expect(result.items[0].json).toMatchObject({ chat: { chat_wid: '552188248085@c.us' } });
 	});
 
+	it("A bad value stops the item as the node's validation error, not as a CRONCRM reply (no 'Error code: none')", async () => {
+		const result = await sendText('bob');
+		expect(result.requests).toHaveLength(0);
+		expect(result.error?.message).toBe(
+			'Chat: expected a phone number with country and area code, got "bob" (item 0)',
+		);
+		// What n8n's editor shows under "From CRONCRM": an error code and CRONCRM's raw messages.
+		const shown = result.error as unknown as { httpCode?: string | null; messages?: string[] };
+		expect(shown.httpCode ?? null).toBeNull();
+		expect(shown.messages ?? []).toEqual([]);
+	});
+
 	it('A number without WhatsApp fails its item clearly and nothing is sent for it', async () => {
 		const result = await sendText('(11) 97777-6666', { checkWhatsapp: true });
 		expect(sends(result)).toHaveLength(0);

@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { executeOperation } from './execute';
 import type { FieldSpec } from './fields';
@@ -106,6 +106,39 @@ function show(resource: string, operation: string) {
 	return { show: { resource: [resource], operation: [operation] } };
 }
 
+type PreSend = (
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+) => Promise<IHttpRequestOptions>;
+
+/**
+ * n8n's routing wraps whatever a preSend throws in an API error ("From CRONCRM", "Error code:
+ * none") unless it is one already. A check that stops the item before anything is sent is not
+ * CRONCRM's answer, so it leaves as an API error without a code or a reply: the editor then
+ * shows just its message and description, as this node's own validation error. CRONCRM's real
+ * answers (a failed WhatsApp check request) pass untouched.
+ */
+function asValidation(preSend: PreSend): PreSend {
+	return async function (this: IExecuteSingleFunctions, requestOptions) {
+		try {
+			return await preSend.call(this, requestOptions);
+		} catch (error) {
+			const stopped = error as NodeApiError | NodeOperationError;
+			// Already CRONCRM's answer (the WhatsApp check's request): as it is.
+			if (stopped instanceof NodeApiError) throw stopped;
+			throw new NodeApiError(
+				this.getNode(),
+				{},
+				{
+					message: stopped.message,
+					description: stopped.description ?? undefined,
+					itemIndex: this.getItemIndex(),
+				},
+			);
+		}
+	};
+}
+
 /**
  * Routing of a custom operation. n8n versions that know `customOperations` never use it; older
  * ones route the operation declaratively, and this stops the item before anything is sent.
@@ -134,7 +167,7 @@ function operationOption(spec: OperationSpec): INodePropertyOptions {
 			description: spec.description,
 			routing: {
 				request: { method: spec.method, url: spec.path },
-				send: { preSend: [refuseWithoutCustomOperations(spec, spec.custom)] },
+				send: { preSend: [asValidation(refuseWithoutCustomOperations(spec, spec.custom))] },
 			},
 		};
 	}
@@ -149,7 +182,7 @@ function operationOption(spec: OperationSpec): INodePropertyOptions {
 				// Every request of this node runs through the transport (limiter, retries, paging),
 				// which n8n's routing calls through its pagination hook.
 				paginate: true,
-				preSend: [prepareRequest(spec)],
+				preSend: [asValidation(prepareRequest(spec))],
 			},
 			operations: { pagination: executeOperation(spec) },
 		},
