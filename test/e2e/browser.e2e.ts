@@ -286,7 +286,11 @@ export function browserSuite(
 		const handOver = page.getByTestId('from-ai-override-button');
 		const byModel = ndv.getByText('Defined automatically by the model');
 		// In form order, Chat's button comes first, then Message's.
-		assert.equal(await handOver.count(), 3, 'Chat, Message and Deliver Immediately');
+		assert.equal(
+			await handOver.count(),
+			4,
+			'Chat, Message, Deliver Immediately and Check WhatsApp First',
+		);
 		for (const parameter of ['Chat', 'Message']) {
 			const before = await byModel.count();
 			await handOver.first().click();
@@ -295,7 +299,11 @@ export function browserSuite(
 			);
 		}
 		assert.equal(await byModel.count(), 2);
-		assert.equal(await handOver.count(), 1, 'Deliver Immediately is still set by hand');
+		assert.equal(
+			await handOver.count(),
+			2,
+			'Deliver Immediately and Check WhatsApp First are still set by hand',
+		);
 		await shot('agent-tool');
 		await page.getByTestId('ndv-close-button').click();
 	});
