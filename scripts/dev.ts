@@ -54,7 +54,8 @@ ${line}
   n8n log         ${join(devDir, 'n8n.log')}
 
   Go live: in Credentials, set the CRONCRM credential's Base URL to
-  https://croncrm.com/api/v2 and its API Key to your account's key.
+  https://croncrm.com/api/v2 and its API Key to your account's key; for the
+  trigger, start n8n with WEBHOOK_URL set to its public https address.
   Ready in ${Math.round((Date.now() - started) / 1000)} s. Ctrl-C stops n8n and the sandbox.
 ${line}
 `);
