@@ -10,10 +10,8 @@ import { SEED } from '../../sandbox/handlers/seed';
 import type { RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import { CREDENTIAL_NAME, type Stack } from '../../scripts/lib/stack';
-import { eventually, fireHook, sleep, Suite } from './harness';
-
-const ACTION = 'n8n-nodes-croncrm.cronCrm';
-const TRIGGER = 'n8n-nodes-croncrm.cronCrmTrigger';
+import { callWebhook, eventually, fireHook, sleep, Suite } from './harness';
+import { chain, croncrmNode, triggerNode, webhookNode } from './workflows';
 
 export function apiSuite(stack: Stack): Suite {
 	const suite = new Suite('End-to-end: n8n public API + CRONCRM sandbox');
@@ -38,50 +36,17 @@ export function apiSuite(stack: Stack): Suite {
 			(r) => r.at >= since && (route === undefined || r.route === route),
 		);
 
-	const webhookNode = (path: string, extra: Record<string, unknown> = {}) => ({
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {}, ...extra },
-	});
-
-	const crmNode = (name: string, parameters: Record<string, unknown>) => ({
-		id: randomUUID(),
-		name,
-		type: ACTION,
-		typeVersion: 1,
-		position: [260, 0],
-		parameters,
-		credentials,
-	});
+	const crmNode = (name: string, parameters: Record<string, unknown>) =>
+		croncrmNode(name, parameters, credentials);
 
 	async function createWorkflow(name: string, nodes: Array<Record<string, unknown>>) {
-		const connections: Record<string, unknown> = {};
-		for (let i = 0; i + 1 < nodes.length; i++) {
-			connections[String(nodes[i].name)] = {
-				main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
-			};
-		}
-		const workflow = await n8n.createWorkflow({ name: `[e2e] ${name}`, nodes, connections });
+		const workflow = await n8n.createWorkflow(chain(`[e2e] ${name}`, nodes));
 		created.push(workflow.id);
 		return workflow;
 	}
 
-	/** 2.x may answer 404 for a moment after activation, until the webhook is registered. */
-	async function callWebhook(path: string, body: unknown) {
-		return await eventually(`webhook /webhook/${path}`, async () => {
-			const response = await fetch(`${webhookBase}/webhook/${path}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify(body),
-			});
-			if (response.status === 404) return undefined;
-			return { status: response.status, body: (await response.json()) as unknown };
-		});
-	}
+	const postToWebhook = async (path: string, body: unknown) =>
+		await callWebhook(webhookBase, path, body);
 
 	const finishedExecutions = async (workflowId: string) =>
 		(await n8n.executions(workflowId)).filter((e) => e.status !== 'running' && e.status !== 'new');
@@ -102,19 +67,6 @@ export function apiSuite(stack: Stack): Suite {
 	const deliveriesSince = async (since: number) =>
 		(await control<SandboxState>('/state')).hookDeliveries.filter((d) => d.at >= since);
 
-	const triggerNode = (webhookId: string, instance: string, events: string[]) => ({
-		id: randomUUID(),
-		name: 'CRONCRM Trigger',
-		type: TRIGGER,
-		typeVersion: 1,
-		position: [0, 0],
-		webhookId,
-		parameters: {
-			instance: { __rl: true, mode: 'list', value: instance, cachedResultName: 'Sales WhatsApp' },
-			events,
-		},
-		credentials,
-	});
 	const productionUrl = (webhookId: string) => `${webhookBase}/webhook/${webhookId}/webhook`;
 
 	/** Waits until the slots are exactly `expected` (after a deactivation: as they were). */
@@ -139,7 +91,7 @@ export function apiSuite(stack: Stack): Suite {
 		const instance = SEED.instances.sales;
 		const before = await slotsOf(instance);
 		const webhookId = randomUUID();
-		const node = triggerNode(webhookId, instance, events);
+		const node = triggerNode(webhookId, instance, events, credentials);
 		const workflow = await createWorkflow(name, [node]);
 		return { instance, before, webhookId, node, workflow };
 	}
@@ -181,7 +133,7 @@ export function apiSuite(stack: Stack): Suite {
 		]);
 		await n8n.activate(workflow.id);
 
-		const reply = await callWebhook('e2e-send-text', {
+		const reply = await postToWebhook('e2e-send-text', {
 			phone: '+55 (21) 99000-0001',
 			text: 'Olá from n8n 👋',
 		});
@@ -341,7 +293,10 @@ export function apiSuite(stack: Stack): Suite {
 			const since = Date.now();
 			const edited = {
 				...node,
-				parameters: { ...node.parameters, events: ['onReceived', 'IncomingCall'] },
+				parameters: {
+					...(node.parameters as Record<string, unknown>),
+					events: ['onReceived', 'IncomingCall'],
+				},
 			};
 			await n8n.updateWorkflow(workflow.id, {
 				name: '[e2e] trigger edited',
@@ -431,7 +386,7 @@ export function apiSuite(stack: Stack): Suite {
 				}),
 			]);
 			await n8n.activate(workflow.id);
-			const reply = await callWebhook('e2e-all-tags', {});
+			const reply = await postToWebhook('e2e-all-tags', {});
 			assert.equal(reply.status, 200, JSON.stringify(reply.body));
 			const tags = reply.body as Array<{ name: string; access_token: string }>;
 			assert.equal(tags.length, 45, 'one output item per tag, all pages');
@@ -454,7 +409,7 @@ export function apiSuite(stack: Stack): Suite {
 			const since = Date.now();
 			await n8n.activate(example.id);
 			try {
-				const reply = await callWebhook('croncrm-lead-capture', {
+				const reply = await postToWebhook('croncrm-lead-capture', {
 					name: 'Maria Silva',
 					phone: '+55 21 99000-0042',
 					email: 'maria@example.com',

@@ -101,3 +101,24 @@ export async function fireHook(
 	});
 	return (await response.json()) as { delivered?: boolean; status?: number };
 }
+
+/**
+ * POSTs JSON to an n8n webhook (`<webhookBase>/webhook/<path>`). n8n answers 404 for a moment
+ * after activation (2.x publishes in the background; a webhook processor picks it up later), so
+ * this polls until the path is served.
+ */
+export async function callWebhook(
+	webhookBase: string,
+	path: string,
+	body: unknown,
+): Promise<{ status: number; body: unknown }> {
+	return await eventually(`webhook /webhook/${path}`, async () => {
+		const response = await fetch(`${webhookBase}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		if (response.status === 404) return undefined;
+		return { status: response.status, body: (await response.json()) as unknown };
+	});
+}

@@ -13,10 +13,9 @@ import { SEED } from '../../sandbox/handlers/seed';
 import { DEFAULT_API_KEY, type RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import type { QueueStack } from '../../scripts/queue';
-import { eventually, fireHook, sleep, Suite } from './harness';
+import { callWebhook, eventually, fireHook, sleep, Suite } from './harness';
+import { chain, croncrmNode, triggerNode, webhookNode } from './workflows';
 
-const ACTION = 'n8n-nodes-croncrm.cronCrm';
-const TRIGGER = 'n8n-nodes-croncrm.cronCrmTrigger';
 const SEND_TEXT = 'POST /messages/send-message-text';
 
 /**
@@ -75,55 +74,21 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 	}
 
 	async function createWorkflow(name: string, nodes: Array<Record<string, unknown>>) {
-		const connections: Record<string, unknown> = {};
-		for (let i = 0; i + 1 < nodes.length; i++) {
-			connections[String(nodes[i].name)] = {
-				main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]],
-			};
-		}
-		const workflow = await n8n.createWorkflow({ name: `[queue] ${name}`, nodes, connections });
+		const workflow = await n8n.createWorkflow(chain(`[queue] ${name}`, nodes));
 		created.push(workflow.id);
 		return workflow;
 	}
 
-	const webhookNode = (path: string, responseMode: string) => ({
-		id: randomUUID(),
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
-	});
+	const sendTextNode = (key: keyof typeof QUEUE_KEYS, chatId: string, message: string) =>
+		croncrmNode(
+			'Send Text',
+			{ resource: 'message', operation: 'sendText', chatId, message, additionalFields: {} },
+			credentialsFor(key),
+			[520, 0],
+		);
 
-	const sendTextNode = (key: keyof typeof QUEUE_KEYS, chatId: string, message: string) => ({
-		id: randomUUID(),
-		name: 'Send Text',
-		type: ACTION,
-		typeVersion: 1,
-		position: [520, 0],
-		parameters: {
-			resource: 'message',
-			operation: 'sendText',
-			chatId,
-			message,
-			additionalFields: {},
-		},
-		credentials: credentialsFor(key),
-	});
-
-	/** Posts to the webhook processor; 404 while it has not picked up the activation yet. */
-	async function callWebhook(path: string, body: unknown) {
-		return await eventually(`webhook /webhook/${path}`, async () => {
-			const response = await fetch(`${stack.webhookOrigin}/webhook/${path}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify(body),
-			});
-			if (response.status === 404) return undefined;
-			return { status: response.status, body: (await response.json()) as unknown };
-		});
-	}
+	const postToWebhook = async (path: string, body: unknown) =>
+		await callWebhook(stack.webhookOrigin, path, body);
 
 	const finishedExecutions = async (workflowId: string) =>
 		(await n8n.executions(workflowId)).filter(
@@ -151,11 +116,11 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 		async () => {
 			const since = Date.now();
 			const workflow = await createWorkflow('send text', [
-				webhookNode('queue-send-text', 'lastNode'),
+				webhookNode('queue-send-text'),
 				sendTextNode('events', '={{ $json.body.phone }}', '={{ $json.body.text }}'),
 			]);
 			await n8n.activate(workflow.id);
-			const reply = await callWebhook('queue-send-text', {
+			const reply = await postToWebhook('queue-send-text', {
 				phone: '+55 (21) 99000-0001',
 				text: 'Olá from a worker',
 			});
@@ -187,19 +152,7 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 			const before = { ...slotsOf(instance) };
 			const webhookId = randomUUID();
 			const workflow = await createWorkflow('trigger', [
-				{
-					id: randomUUID(),
-					name: 'CRONCRM Trigger',
-					type: TRIGGER,
-					typeVersion: 1,
-					position: [0, 0],
-					webhookId,
-					parameters: {
-						instance: { __rl: true, mode: 'list', value: instance, cachedResultName: 'Sales' },
-						events: ['onReceived'],
-					},
-					credentials: credentialsFor('events'),
-				},
+				triggerNode(webhookId, instance, ['onReceived'], credentialsFor('events')),
 			]);
 			await n8n.activate(workflow.id);
 			const slotUrlPrefix = `${stack.webhookOrigin}/webhook/${webhookId}/webhook?`;
@@ -269,7 +222,7 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 	async function broadcast(key: keyof typeof QUEUE_KEYS) {
 		const label = `broadcast-${key}`;
 		const workflow = await createWorkflow(label, [
-			webhookNode(`queue-${label}`, 'onReceived'),
+			webhookNode(`queue-${label}`, { responseMode: 'onReceived' }),
 			{
 				id: randomUUID(),
 				name: 'Split Out',
@@ -282,7 +235,7 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 		]);
 		await n8n.activate(workflow.id);
 		// One probe call with no messages makes sure the webhook processor serves the path.
-		await callWebhook(`queue-${label}`, { messages: [] });
+		await postToWebhook(`queue-${label}`, { messages: [] });
 		const probe = await eventually('the probe execution', async () => {
 			const done = await finishedExecutions(workflow.id);
 			return done.length ? done : undefined;
@@ -295,7 +248,7 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 				const n = e * BROADCAST.perExecution + i;
 				return { phone: `55219${String(80000000 + n)}`, text: `${label} #${n}` };
 			});
-			return await callWebhook(`queue-${label}`, { messages });
+			return await postToWebhook(`queue-${label}`, { messages });
 		});
 		for (const reply of await Promise.all(calls)) assert.equal(reply.status, 200);
 		const total = BROADCAST.executions * BROADCAST.perExecution;

@@ -15,8 +15,7 @@ import type { Execution } from '../../scripts/lib/n8n-client';
 import { CHROMIUM_ARGS, freshProfileDir } from '../../scripts/lib/browser';
 import { CREDENTIAL_NAME, OWNER, REPO_ROOT, type Stack } from '../../scripts/lib/stack';
 import { eventually, Suite } from './harness';
-
-const ACTION = 'n8n-nodes-croncrm.cronCrm';
+import { ACTION, chain, croncrmNode, webhookNode } from './workflows';
 
 export function sendAndWaitSuite(
 	stack: Stack,
@@ -35,25 +34,12 @@ export function sendAndWaitSuite(
 	/** Webhook → CRONCRM (Send and Wait), published; returns a function that starts it. */
 	async function publish(name: string, parameters: Record<string, unknown>) {
 		const path = `e2e-wait-${randomUUID()}`;
-		const workflow = await n8n.createWorkflow({
-			name: `[e2e] send and wait: ${name}`,
-			nodes: [
-				{
-					id: randomUUID(),
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: randomUUID(),
-					parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				},
-				{
-					id: randomUUID(),
-					name: 'Ask',
-					type: ACTION,
-					typeVersion: 1,
-					position: [260, 0],
-					parameters: {
+		const workflow = await n8n.createWorkflow(
+			chain(`[e2e] send and wait: ${name}`, [
+				webhookNode(path, { responseMode: 'onReceived' }),
+				croncrmNode(
+					'Ask',
+					{
 						resource: 'message',
 						operation: 'sendAndWait',
 						chatId: '={{ $json.body.phone }}',
@@ -61,10 +47,9 @@ export function sendAndWaitSuite(
 						...parameters,
 					},
 					credentials,
-				},
-			],
-			connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
-		});
+				),
+			]),
+		);
 		created.push(workflow.id);
 		await n8n.activate(workflow.id);
 		return {

@@ -246,6 +246,20 @@ export function cronCrmNode(parameters: IDataObject, continueOnFail = false): IN
 	};
 }
 
+/** An execution that starts at `inputNode` with one empty item, as n8n's manual run does. */
+export function startingAt(inputNode: INode): IRunExecutionData {
+	return {
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: [{ node: inputNode, data: { main: [[{ json: {} }]] }, source: null }],
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+}
+
 /** Executes "Input → CRONCRM" once through n8n's engine. */
 export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise<RunResult> {
 	const before = sandbox.requests.length;
@@ -286,16 +300,7 @@ export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise
 		sandboxCredentials(sandbox, options.credentials),
 		hooks,
 	);
-	const runExecutionData: IRunExecutionData = {
-		resultData: { runData: {} },
-		executionData: {
-			contextData: {},
-			metadata: {},
-			nodeExecutionStack: [{ node: inputNode, data: { main: [[{ json: {} }]] }, source: null }],
-			waitingExecution: {},
-			waitingExecutionSource: {},
-		},
-	} as unknown as IRunExecutionData;
+	const runExecutionData = startingAt(inputNode);
 	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
 		workflow,
 	);

@@ -35,7 +35,13 @@ import type {
 import { Workflow } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox/server';
-import { cronCrmNode, makeAdditionalData, nodeTypes, sandboxCredentials } from './engine';
+import {
+	cronCrmNode,
+	makeAdditionalData,
+	nodeTypes,
+	sandboxCredentials,
+	startingAt,
+} from './engine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Container } = require('n8n-core/node_modules/@n8n/di') as typeof import('@n8n/di');
@@ -252,16 +258,7 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 				executionId: id,
 				webhookWaitingBaseUrl: `${base}/webhook-waiting`,
 			} as IWorkflowExecuteAdditionalData;
-			const data = {
-				resultData: { runData: {} },
-				executionData: {
-					contextData: {},
-					metadata: {},
-					nodeExecutionStack: [{ node: inputNode, data: { main: [[{ json: {} }]] }, source: null }],
-					waitingExecution: {},
-					waitingExecutionSource: {},
-				},
-			} as unknown as IRunExecutionData;
+			const data = startingAt(inputNode);
 			let finish!: (run: IRun) => void;
 			const execution: WaitingExecution = {
 				id,
