@@ -2,12 +2,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WEBHOOK_SLOTS, type WebhookSlot } from '../CronCrm/shared/webhookSlots';
-import {
-	baseUrlOf,
-	croncrmRequest,
-	CREDENTIAL_NAME,
-	type CronCrmCredentials,
-} from '../CronCrm/transport';
+import { baseUrlOf, credentialsOf, croncrmRequest } from '../CronCrm/transport';
 import { slotsFor } from './events';
 import { assertCronCrmCanReach } from './reachability';
 import {
@@ -46,14 +41,9 @@ export function identityOf(ctx: TriggerContext): string {
 	return `${ctx.getWorkflow().id ?? ''}/${node.webhookId ?? node.name}`;
 }
 
-export async function apiKeyOf(ctx: TriggerContext): Promise<string> {
-	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
-	return String(credentials.apiKey ?? '');
-}
-
 /** The secret CRONCRM must send back in the URL; webhook() recomputes it for every call. */
 export async function expectedSecret(ctx: TriggerContext): Promise<string> {
-	return secretFor(await apiKeyOf(ctx), identityOf(ctx));
+	return secretFor(String((await credentialsOf(ctx)).apiKey ?? ''), identityOf(ctx));
 }
 
 /** Everything a registration step needs, read once. */
@@ -68,7 +58,7 @@ interface Setup {
 async function setupOf(ctx: IHookFunctions): Promise<Setup> {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n gave this trigger no webhook URL');
-	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
+	const credentials = await credentialsOf(ctx);
 	const apiKey = String(credentials.apiKey ?? '');
 	const identity = identityOf(ctx);
 	return {

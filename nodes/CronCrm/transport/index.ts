@@ -82,9 +82,16 @@ export interface CronCrmRequest {
 	retries?: { transient?: number; rateLimit?: number };
 }
 
+/** The node's CRONCRM credentials. */
+export async function credentialsOf(
+	ctx: Pick<CronCrmContext, 'getCredentials'>,
+): Promise<CronCrmCredentials> {
+	return (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
+}
+
 /** The account's base URL and its shared limiter, from the node's credentials. */
 async function accountOf(ctx: CronCrmContext) {
-	const credentials = (await ctx.getCredentials(CREDENTIAL_NAME)) as unknown as CronCrmCredentials;
+	const credentials = await credentialsOf(ctx);
 	const baseURL = baseUrlOf(credentials);
 	const allowance = Number(credentials.requestsPerWindow) || 50;
 	const processes = Number(credentials.sendingProcesses) || 1;
