@@ -1,6 +1,6 @@
 import type { ControlHandler, Sandbox } from '../server';
 import { phpDate, type Row } from '../state';
-import { emptyWebhooks } from './instance';
+import { newInstance } from './instance';
 
 /**
  * Demo records for the dev environment and the end-to-end tests. Access tokens are fixed, so
@@ -67,24 +67,13 @@ function dates() {
 	return { created: phpDate(), modified: phpDate() };
 }
 
+/** A demo instance: a new sandbox instance with a known token, number and key. */
 function instance(name: string, accessToken: string, phone: string): Row {
 	return {
-		name,
-		...dates(),
-		type: { code: 1, name: 'WhatsApp App' },
+		...newInstance(name, 0),
 		phone_wid: `${phone}@c.us`,
-		instagram_username: null,
-		need_delete: false,
-		count_chats_month: 0,
-		count_chats: 0,
-		storage_used: { total: '0', formated: '0 MB' },
-		api_enable: true,
 		have_external_chatbot: true,
-		in_log: false,
-		improved_synchronization: false,
-		webhooks: emptyWebhooks(),
 		api_key: seedToken(`${name}Key`).slice(0, 50),
-		accounts: [],
 		access_token: accessToken,
 	};
 }
