@@ -159,33 +159,28 @@ function refuseWithoutCustomOperations(spec: OperationSpec, custom: CustomOperat
 
 /** The operation's entry in the Operation dropdown, with its request routing. */
 function operationOption(spec: OperationSpec): INodePropertyOptions {
-	if (spec.custom) {
-		return {
-			name: spec.name,
-			value: spec.value,
-			action: spec.action,
-			description: spec.description,
-			routing: {
-				request: { method: spec.method, url: spec.path },
+	const request = { method: spec.method, url: spec.path };
+	const routing: INodePropertyOptions['routing'] = spec.custom
+		? {
+				request,
 				send: { preSend: [asValidation(refuseWithoutCustomOperations(spec, spec.custom))] },
-			},
-		};
-	}
+			}
+		: {
+				request,
+				send: {
+					// Every request of this node runs through the transport (limiter, retries, paging),
+					// which n8n's routing calls through its pagination hook.
+					paginate: true,
+					preSend: [asValidation(prepareRequest(spec))],
+				},
+				operations: { pagination: executeOperation(spec) },
+			};
 	return {
 		name: spec.name,
 		value: spec.value,
 		action: spec.action,
 		description: spec.description,
-		routing: {
-			request: { method: spec.method, url: spec.path },
-			send: {
-				// Every request of this node runs through the transport (limiter, retries, paging),
-				// which n8n's routing calls through its pagination hook.
-				paginate: true,
-				preSend: [asValidation(prepareRequest(spec))],
-			},
-			operations: { pagination: executeOperation(spec) },
-		},
+		routing,
 	};
 }
 
