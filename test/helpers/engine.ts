@@ -246,6 +246,33 @@ export function cronCrmNode(parameters: IDataObject, continueOnFail = false): IN
 	};
 }
 
+/** The workflow the engine tests run: an Input node with `items`, then the CRONCRM node. */
+export function inputThenCronCrm(options: {
+	id: string;
+	name: string;
+	items: IDataObject[];
+	node: INode;
+	active: boolean;
+}): { workflow: Workflow; inputNode: INode } {
+	const inputNode: INode = {
+		id: 'input-node',
+		name: 'Input',
+		type: 'CUSTOM.testInput',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(options.items) },
+	};
+	const workflow = new Workflow({
+		id: options.id,
+		name: options.name,
+		nodes: [inputNode, options.node],
+		connections: { Input: { main: [[{ node: options.node.name, type: 'main', index: 0 }]] } },
+		active: options.active,
+		nodeTypes,
+	});
+	return { workflow, inputNode };
+}
+
 /** An execution that starts at `inputNode` with one empty item, as n8n's manual run does. */
 export function startingAt(inputNode: INode): IRunExecutionData {
 	return {
@@ -263,23 +290,14 @@ export function startingAt(inputNode: INode): IRunExecutionData {
 /** Executes "Input → CRONCRM" once through n8n's engine. */
 export async function runCronCrm(sandbox: Sandbox, options: RunOptions): Promise<RunResult> {
 	const before = sandbox.requests.length;
-	const inputNode: INode = {
-		id: 'input-node',
-		name: 'Input',
-		type: 'CUSTOM.testInput',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { items: JSON.stringify(options.items ?? [{}]) },
-	};
 	const node = { ...cronCrmNode(options.parameters, options.continueOnFail), ...options.settings };
 	if (options.nodeType) node.type = options.nodeType;
-	const workflow = new Workflow({
+	const { workflow, inputNode } = inputThenCronCrm({
 		id: 'test-workflow',
 		name: 'test',
-		nodes: [inputNode, node],
-		connections: { Input: { main: [[{ node: 'CRONCRM', type: 'main', index: 0 }]] } },
+		items: options.items ?? [{}],
+		node,
 		active: false,
-		nodeTypes,
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', '1', {
 		id: 'test-workflow',

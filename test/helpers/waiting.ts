@@ -37,6 +37,7 @@ import { Workflow } from 'n8n-workflow';
 import type { Sandbox } from '../../sandbox/server';
 import {
 	cronCrmNode,
+	inputThenCronCrm,
 	makeAdditionalData,
 	nodeTypes,
 	sandboxCredentials,
@@ -236,22 +237,13 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 		responses,
 		async start(sandbox, parameters, items = [{}]) {
 			const id = String(nextId++);
-			const inputNode: INode = {
-				id: 'input-node',
-				name: 'Input',
-				type: 'CUSTOM.testInput',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { items: JSON.stringify(items) },
-			};
 			const node = { ...cronCrmNode(parameters), id: `croncrm-node-${id}` };
-			const workflow = new Workflow({
+			const { workflow, inputNode } = inputThenCronCrm({
 				id: 'wait-workflow',
 				name: 'send and wait',
-				nodes: [inputNode, node],
-				connections: { Input: { main: [[{ node: 'CRONCRM', type: 'main', index: 0 }]] } },
+				items,
+				node,
 				active: true,
-				nodeTypes,
 			});
 			const additionalData = {
 				...makeAdditionalData(sandboxCredentials(sandbox)),
