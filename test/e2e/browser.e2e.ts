@@ -115,6 +115,22 @@ export function browserSuite(
 		await page.getByTestId('canvas-trigger-node').first().waitFor();
 	}
 
+	/**
+	 * A new workflow with a manual trigger (an action needs a trigger before it on the canvas),
+	 * and the nodes panel open on the CRONCRM node's actions.
+	 */
+	async function openCronCrmActions() {
+		await page.goto(`${stack.n8nUrl}/workflow/new`);
+		await startWithManualTrigger();
+		await addNodeFromPanel('CRONCRM');
+		const creator = page.getByTestId('node-creator');
+		await creator
+			.getByTestId('node-creator-item-name')
+			.getByText('CRONCRM', { exact: true })
+			.click();
+		return creator;
+	}
+
 	test('start a fresh headless Chromium', async () => {
 		selectors.setTestIdAttribute('data-test-id');
 		profile = freshProfileDir();
@@ -137,16 +153,7 @@ export function browserSuite(
 	});
 
 	test('the nodes panel finds CRONCRM and lists its actions', async () => {
-		await page.goto(`${stack.n8nUrl}/workflow/new`);
-		// An action needs a trigger before it on the canvas: start from "Execute workflow".
-		await startWithManualTrigger();
-
-		await addNodeFromPanel('CRONCRM');
-		const creator = page.getByTestId('node-creator');
-		await creator
-			.getByTestId('node-creator-item-name')
-			.getByText('CRONCRM', { exact: true })
-			.click();
+		const creator = await openCronCrmActions();
 		await creator.getByText('Add or remove a tag in a chat').waitFor();
 		await creator.getByText('Send a text message').waitFor();
 		await shot('nodes-panel');
@@ -203,14 +210,7 @@ export function browserSuite(
 
 	test("before any run, the next node lists the CRONCRM node's output fields and one maps by drag and drop", async () => {
 		const since = Date.now();
-		await page.goto(`${stack.n8nUrl}/workflow/new`);
-		await startWithManualTrigger();
-		await addNodeFromPanel('CRONCRM');
-		const creator = page.getByTestId('node-creator');
-		await creator
-			.getByTestId('node-creator-item-name')
-			.getByText('CRONCRM', { exact: true })
-			.click();
+		const creator = await openCronCrmActions();
 		await creator.getByText('Get many tags').click();
 		await page.getByTestId('ndv').waitFor();
 		await page.getByTestId('ndv-close-button').click();
