@@ -24,14 +24,10 @@ import { useWebhookServer } from '../helpers/trigger';
 // n8n-core's own copies: the engine's container holds the protection it applies.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { Container } = require('n8n-core/node_modules/@n8n/di') as typeof import('@n8n/di');
-const { SsrfProtectionService } = require('n8n-core/node_modules/@n8n/backend-network') as {
-	SsrfProtectionService: new (...args: never[]) => {
-		events: { on(event: 'ssrf.blocked', listener: () => void): void };
-	};
-};
-const { SsrfProtectionConfig } = require('n8n-core/node_modules/@n8n/config') as {
-	SsrfProtectionConfig: new () => { enabled: boolean };
-};
+const { SsrfProtectionService } =
+	require('n8n-core/node_modules/@n8n/backend-network') as typeof import('n8n-core/node_modules/@n8n/backend-network');
+const { SsrfProtectionConfig } =
+	require('n8n-core/node_modules/@n8n/config') as typeof import('n8n-core/node_modules/@n8n/config');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const sandbox = useSandbox();
