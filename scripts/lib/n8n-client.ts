@@ -314,6 +314,23 @@ export class N8nClient {
 		return await this.api('DELETE', `/workflows/${id}`);
 	}
 
+	/** Why n8n could not activate the workflow (the editor's warning), or undefined. */
+	async activationError(id: string): Promise<string | undefined> {
+		const response = await this.request<{ data?: unknown }>(
+			'GET',
+			`/rest/active-workflows/error/${id}`,
+			undefined,
+			'cookie',
+		);
+		if (response.status !== 200) {
+			throw new Error(
+				`GET /rest/active-workflows/error/${id} -> ${response.status}: ${JSON.stringify(response.body)}`,
+			);
+		}
+		const error = response.body?.data;
+		return typeof error === 'string' && error !== '' ? error : undefined;
+	}
+
 	async executions(workflowId: string): Promise<Execution[]> {
 		const list = await this.api<{ data: Execution[] }>(
 			'GET',
