@@ -314,6 +314,21 @@ export class N8nClient {
 		return await this.api('DELETE', `/workflows/${id}`);
 	}
 
+	/** n8n's internal REST API (/rest) as the editor calls it, with the owner's session. */
+	async rest<T = Record<string, unknown>>(
+		method: string,
+		path: string,
+		body?: unknown,
+	): Promise<T> {
+		const response = await this.request<{ data: T }>(method, `/rest${path}`, body, 'cookie');
+		if (response.status >= 300) {
+			throw new Error(
+				`${method} /rest${path} -> ${response.status}: ${JSON.stringify(response.body)}`,
+			);
+		}
+		return response.body.data;
+	}
+
 	/** Why n8n could not activate the workflow (the editor's warning), or undefined. */
 	async activationError(id: string): Promise<string | undefined> {
 		const response = await this.request<{ data?: unknown }>(
