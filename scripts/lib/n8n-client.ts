@@ -329,8 +329,17 @@ export class N8nClient {
 		return response.body.data;
 	}
 
-	/** Why n8n could not activate the workflow (the editor's warning), or undefined. */
+	/**
+	 * Why n8n could not activate the workflow (the editor's warning), or undefined. n8n 2.x
+	 * publishes in the background and keeps each trigger's outcome (publication-status); older
+	 * versions keep the activation error (active-workflows/error).
+	 */
 	async activationError(id: string): Promise<string | undefined> {
+		const publication = await this.request<{
+			data?: { triggers?: Array<{ status?: string; errorMessage?: string | null }> };
+		}>('GET', `/rest/workflows/${id}/publication-status`, undefined, 'cookie');
+		const failed = publication.body?.data?.triggers?.find((t) => t.errorMessage)?.errorMessage;
+		if (failed) return failed;
 		const response = await this.request<{ data?: unknown }>(
 			'GET',
 			`/rest/active-workflows/error/${id}`,

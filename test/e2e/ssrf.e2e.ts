@@ -136,7 +136,12 @@ export function ssrfSuite(stack: Stack): Suite {
 				(await eventually(
 					'the activation error',
 					async () => await n8n.activationError(workflow.id),
-				));
+				).catch(async (timeout: Error) => {
+					const status = await n8n
+						.rest('GET', `/workflows/${workflow.id}/publication-status`)
+						.catch((e: Error) => e.message);
+					throw new Error(`${timeout.message}; publication status: ${JSON.stringify(status)}`);
+				}));
 			assert.ok(
 				error.includes(
 					"n8n's SSRF protection blocked the request to CRONCRM at 127.0.0.2 (GET /instances/find)",
@@ -158,7 +163,7 @@ export function ssrfSuite(stack: Stack): Suite {
 				return true;
 			});
 		}
-		if (credentials) await n8n.api('DELETE', `/credentials/${credentials.cronCrmApi.id}`);
+		if (credentials) await n8n.rest('DELETE', `/credentials/${credentials.cronCrmApi.id}`);
 		await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
 	});
 
