@@ -9,7 +9,7 @@ import { join } from 'path';
 
 import { DEFAULT_API_KEY } from '../sandbox/server';
 import { log } from './lib/install';
-import { OWNER, REPO_ROOT, startStack } from './lib/stack';
+import { OWNER, REPO_ROOT, SSRF_SETTINGS, startStack } from './lib/stack';
 
 function option(name: string, fallback: number): number {
 	const index = process.argv.indexOf(`--${name}`);
@@ -44,6 +44,16 @@ async function main() {
 		process.on(signal, () => void stop());
 
 	const line = '-'.repeat(72);
+	// n8n 1.x has no SSRF protection, and the stack turns it on only on 2.x.
+	const ssrf =
+		Number(stack.runtime.n8nVersion.split('.')[0]) >= 2
+			? `
+  SSRF protection is on (N8N_SSRF_PROTECTION_ENABLED=${SSRF_SETTINGS.N8N_SSRF_PROTECTION_ENABLED}), with
+  N8N_SSRF_ALLOWED_IP_RANGES=${SSRF_SETTINGS.N8N_SSRF_ALLOWED_IP_RANGES} so that n8n reaches the sandbox.
+  A CRONCRM on a private address needs its own entry, e.g.
+  N8N_SSRF_ALLOWED_HOSTNAMES=<its host> or N8N_SSRF_ALLOWED_IP_RANGES=<ip>/32.
+`
+			: '';
 	console.log(`
 ${line}
   n8n editor      ${stack.n8nUrl}
@@ -56,7 +66,7 @@ ${line}
   Go live: in Credentials, set the CRONCRM credential's Base URL to
   https://croncrm.com/api/v2 and its API Key to your account's key; for the
   trigger, start n8n with WEBHOOK_URL set to its public https address.
-  Ready in ${Math.round((Date.now() - started) / 1000)} s. Ctrl-C stops n8n and the sandbox.
+${ssrf}  Ready in ${Math.round((Date.now() - started) / 1000)} s. Ctrl-C stops n8n and the sandbox.
 ${line}
 `);
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run test:e2e`: starts the same stack as `npm run dev` (fresh n8n database, its own ports)
- * and runs the end-to-end suites against it: on n8n 2.x the public-API suite, then the browser
- * suite in headless Chromium; then the public-API suite again on n8n 1.x (a new stack on the
- * same ports). Installs Node 24, both n8n versions and Chromium on first run.
+ * and runs the end-to-end suites against it: on n8n 2.x (SSRF protection on) the public-API suite,
+ * Send and Wait, the browser suite in headless Chromium and the SSRF suite; then the public-API
+ * suite again on n8n 1.x (a new stack on the same ports). Installs Node 24, both n8n versions
+ * and Chromium on first run.
  *
  * Options: --no-browser (API suite only), --keep (leave the stack running after the tests),
  * --update-screenshots (copy the README's screenshots to docs/screenshots), --n8n-line=2 or
@@ -17,6 +18,7 @@ import { join } from 'path';
 import { apiSuite } from '../test/e2e/api.e2e';
 import { browserSuite } from '../test/e2e/browser.e2e';
 import { sendAndWaitSuite } from '../test/e2e/sendAndWait.e2e';
+import { ssrfSuite } from '../test/e2e/ssrf.e2e';
 import type { TestResult } from '../test/e2e/harness';
 import { ensureChromium } from './lib/browser';
 import { log, N8N_LINES, type N8nLine } from './lib/install';
@@ -77,6 +79,9 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 					updateReadmeShots: process.argv.includes('--update-screenshots'),
 				}).run()),
 			);
+		// n8n 1.x has no SSRF protection; on 2.x the stack runs with it on (SSRF_SETTINGS). Last: its
+		// second CRONCRM credential must not be there while the other suites pick credentials.
+		if (line === '2') results.push(...(await ssrfSuite(stack).run()));
 	} catch (error) {
 		console.error(error);
 		crashed = true;

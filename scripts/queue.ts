@@ -3,7 +3,10 @@
  * Starts PostgreSQL and Redis (Debian's packages, installed on first use), n8n 2.x as one main
  * process, one webhook processor and two workers (each with the packed package installed as a
  * community package, one encryption key, one database, one queue), and the seeded CRONCRM
- * sandbox; then runs test/e2e/queue.e2e.ts through n8n's public API. Ends with `N passed, M failed`.
+ * sandbox, behind a small load balancer (test webhooks to main, the rest to the webhook processor).
+ * As on n8n 3.0, manual executions run on the workers (OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS), and
+ * SSRF protection is on (stack.ts). Then runs test/e2e/queue.e2e.ts through n8n's public API, and
+ * test/e2e/queueManual.e2e.ts as the editor does. Ends with `N passed, M failed`.
  *
  * Ports: QUEUE_BASE_PORT (5900) and the ten after it (see PORTS below).
  * Options: --keep (leave everything running after the tests, until Ctrl-C).
@@ -11,6 +14,7 @@
  */
 import { randomBytes } from 'crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { createServer, request } from 'http';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -18,6 +22,7 @@ import { seed } from '../sandbox/handlers/seed';
 import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../sandbox/server';
 import type { TestResult } from '../test/e2e/harness';
 import { queueSuite, QUEUE_KEYS, QUEUE_RATE } from '../test/e2e/queue.e2e';
+import { manualExecutionSuite } from '../test/e2e/queueManual.e2e';
 import { ensureRuntime, log, type Runtime } from './lib/install';
 import { N8nClient } from './lib/n8n-client';
 import {
@@ -70,7 +75,10 @@ export interface QueueStack {
 	/** The main process's public API. */
 	n8n: N8nClient;
 	mainOrigin: string;
-	/** Where CRONCRM's events and webhook calls go: the webhook processor. */
+	/**
+	 * Where CRONCRM's events and webhook calls go (WEBHOOK_URL): the load balancer, which sends
+	 * /webhook-test/ to main and everything else to the webhook processor.
+	 */
 	webhookOrigin: string;
 	/** Credential ids by name (see QUEUE_KEYS). */
 	credentials: Record<keyof typeof QUEUE_KEYS, string>;
@@ -81,6 +89,40 @@ export interface QueueStack {
 }
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+
+/**
+ * The load balancer of a queue-mode deployment: n8n serves test webhooks ("Listen for test
+ * event", /webhook-test/) on main only, and production webhooks on the webhook processor. It
+ * takes the webhook processor's port on 127.0.0.2, so it needs no port of its own.
+ */
+async function startLoadBalancer(port: number, mainPort: number, webhookPort: number) {
+	const server = createServer((req, res) => {
+		const target = req.url?.startsWith('/webhook-test/') ? mainPort : webhookPort;
+		const upstream = request(
+			{ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers },
+			(reply) => {
+				res.writeHead(reply.statusCode ?? 502, reply.headers);
+				reply.pipe(res);
+			},
+		);
+		upstream.on('error', () => {
+			if (!res.headersSent) res.writeHead(502);
+			res.end();
+		});
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.2', resolve);
+	});
+	return {
+		origin: `http://127.0.0.2:${port}`,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
 
 async function startQueueStack(root: string, artifacts: string): Promise<QueueStack> {
 	const timings: Record<string, number> = {};
@@ -130,7 +172,9 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 		log(`CRONCRM sandbox on ${sandbox.url}, ${QUEUE_RATE.limit} per ${QUEUE_RATE.windowSeconds} s`);
 
 		const encryptionKey = randomBytes(24).toString('hex');
-		const webhookOrigin = `http://127.0.0.1:${PORTS.webhook}`;
+		const balancer = await startLoadBalancer(PORTS.webhook, PORTS.main, PORTS.webhook);
+		cleanups.push(() => balancer.close());
+		const webhookOrigin = balancer.origin;
 		const processes: N8nProcess[] = [];
 		// The n8n processes stop together: each waits for its own shutdown, not for the others'.
 		const n8nStops: Array<() => Promise<void>> = [];
@@ -164,9 +208,11 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 				DB_POSTGRESDB_PASSWORD: '',
 				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 				QUEUE_BULL_REDIS_PORT: String(PORTS.redis),
-				// Every process builds webhook URLs (the trigger's slot URL) for the webhook processor.
+				// Every process builds webhook URLs (the trigger's slot URL) for the load balancer.
 				WEBHOOK_URL: `${webhookOrigin}/`,
 				N8N_WEBHOOK_URL: `${webhookOrigin}/`,
+				// Always so on n8n 3.0: manual executions ("Execute workflow", test events) run on workers.
+				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 				...extra,
 			};
 			const began = Date.now();
@@ -215,7 +261,7 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 				PORTS.webhookBroker,
 				['webhook'],
 				{},
-				`${webhookOrigin}/healthz/readiness`,
+				`http://127.0.0.1:${PORTS.webhook}/healthz/readiness`,
 			),
 			...([1, 2] as const).map(async (n) => {
 				const health = n === 1 ? PORTS.worker1Health : PORTS.worker2Health;
@@ -307,6 +353,7 @@ async function main() {
 		report.push(`Memory after start-up (RSS with child processes): ${memoryReport(stack)}`);
 		const suite = queueSuite(stack, (line) => report.push(line));
 		results.push(...(await suite.run()));
+		results.push(...(await manualExecutionSuite(stack, (line) => report.push(line)).run()));
 		report.push(`Memory after the tests: ${memoryReport(stack)}`);
 	} catch (error) {
 		console.error(error);

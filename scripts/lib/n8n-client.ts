@@ -314,6 +314,47 @@ export class N8nClient {
 		return await this.api('DELETE', `/workflows/${id}`);
 	}
 
+	/** n8n's internal REST API (/rest) as the editor calls it, with the owner's session. */
+	async rest<T = Record<string, unknown>>(
+		method: string,
+		path: string,
+		body?: unknown,
+	): Promise<T> {
+		const response = await this.request<{ data: T }>(method, `/rest${path}`, body, 'cookie');
+		if (response.status >= 300) {
+			throw new Error(
+				`${method} /rest${path} -> ${response.status}: ${JSON.stringify(response.body)}`,
+			);
+		}
+		return response.body.data;
+	}
+
+	/**
+	 * Why n8n could not activate the workflow (the editor's warning), or undefined. n8n 2.x
+	 * publishes in the background and keeps each trigger's outcome (publication-status); older
+	 * versions keep the activation error (active-workflows/error).
+	 */
+	async activationError(id: string): Promise<string | undefined> {
+		const publication = await this.request<{
+			data?: { triggers?: Array<{ status?: string; errorMessage?: string | null }> };
+		}>('GET', `/rest/workflows/${id}/publication-status`, undefined, 'cookie');
+		const failed = publication.body?.data?.triggers?.find((t) => t.errorMessage)?.errorMessage;
+		if (failed) return failed;
+		const response = await this.request<{ data?: unknown }>(
+			'GET',
+			`/rest/active-workflows/error/${id}`,
+			undefined,
+			'cookie',
+		);
+		if (response.status !== 200) {
+			throw new Error(
+				`GET /rest/active-workflows/error/${id} -> ${response.status}: ${JSON.stringify(response.body)}`,
+			);
+		}
+		const error = response.body?.data;
+		return typeof error === 'string' && error !== '' ? error : undefined;
+	}
+
 	async executions(workflowId: string): Promise<Execution[]> {
 		const list = await this.api<{ data: Execution[] }>(
 			'GET',

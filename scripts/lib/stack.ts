@@ -146,9 +146,19 @@ export async function installCommunityPackage(
 	);
 }
 
+/**
+ * n8n 2.x runs with its SSRF protection on, as careful admins (and n8n 3.0's stricter defaults)
+ * run it, allowing only the sandbox's address. n8n 1.x has no SSRF protection.
+ */
+export const SSRF_SETTINGS = {
+	N8N_SSRF_PROTECTION_ENABLED: 'true',
+	N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32',
+} as const;
+
 export function n8nEnvironment(options: StackOptions, runtime: Runtime): NodeJS.ProcessEnv {
 	return {
 		...runtime.env,
+		...(Number(runtime.n8nVersion.split('.')[0]) >= 2 ? SSRF_SETTINGS : {}),
 		N8N_USER_FOLDER: options.userFolder,
 		N8N_PORT: String(options.n8nPort),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',

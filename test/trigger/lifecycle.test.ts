@@ -531,7 +531,7 @@ describe('CRONCRM Trigger: going live', () => {
 			const error = await t.create(mode).catch((e: Error) => e);
 			expect(error).toBeInstanceOf(Error);
 			expect((error as Error).message).toBe(
-				`CRONCRM cannot reach this trigger's URL ${t.url(mode)}: 127.0.0.1 is a loopback or private-network address`,
+				`CRONCRM cannot reach this trigger's URL ${t.url(mode)}: 127.0.0.1 is a loopback, private-network or local-only address`,
 			);
 			expect((error as { description?: string }).description).toContain(
 				"Set n8n's WEBHOOK_URL environment variable to the public https address",

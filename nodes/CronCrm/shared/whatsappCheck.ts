@@ -58,7 +58,16 @@ export async function checkedChatId(
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`Chat: CRONCRM's WhatsApp check for +${phone} failed: ${(error as Error).message} (item ${itemIndex})`,
-			{ itemIndex, description: 'Nothing was sent for this item.' },
+			{
+				itemIndex,
+				// The transport's advice (e.g. which n8n setting allows the host) stays in view.
+				description: [
+					(error as { description?: unknown }).description,
+					'Nothing was sent for this item.',
+				]
+					.filter((part) => typeof part === 'string' && part !== '')
+					.join(' '),
+			},
 		);
 	}
 	const profile = (reply.profile ?? {}) as IDataObject;

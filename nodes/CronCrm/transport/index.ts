@@ -162,6 +162,19 @@ export async function croncrmRequest(
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
 			release();
+			const blocked = ssrfBlockOf(error, baseURL);
+			if (blocked) {
+				// Not transient: the same settings refuse every retry, and nothing reached CRONCRM.
+				throw new NodeApiError(
+					node,
+					{ ssrfProtection: 'blocked', host: blocked.host },
+					{
+						itemIndex,
+						message: `n8n's SSRF protection blocked the request to CRONCRM at ${blocked.host} (${where})`,
+						description: ssrfAdvice(blocked, 'this CRONCRM'),
+					},
+				);
+			}
 			const code = networkErrorCode(error);
 			const safeToResend = method === 'GET' || (code !== undefined && NEVER_SENT_CODES.has(code));
 			if (safeToResend && transientRetries < maxTransient) {
@@ -314,6 +327,53 @@ export function networkErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** A request n8n's SSRF protection refused before sending it. */
+export interface SsrfBlock {
+	/** The host of the refused URL, as written in it. */
+	host: string;
+	/** The restricted address the host is or resolved to; absent when the name itself is denied. */
+	ip?: string;
+}
+
+/**
+ * Finds n8n's SSRF refusal wherever n8n's wrapping put it. n8n 2.x (N8N_SSRF_PROTECTION_ENABLED)
+ * throws SsrfBlockedIpError (with `ip`) for an address in its blocked ranges, and
+ * SsrfBlockedHostnameError for a name in N8N_SSRF_BLOCKED_HOSTNAMES, both as a request's cause.
+ * n8n 1.x has no SSRF protection, so this never matches there.
+ */
+export function ssrfBlockOf(error: unknown, url: string): SsrfBlock | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { name?: unknown; ip?: unknown; cause?: unknown };
+		if (candidate.name === 'SsrfBlockedIpError' || candidate.name === 'SsrfBlockedHostnameError') {
+			const host = URL.canParse(url) ? new URL(url).hostname.replace(/^\[|\]$/g, '') : url;
+			const ip = candidate.name === 'SsrfBlockedIpError' ? candidate.ip : undefined;
+			return { host, ip: typeof ip === 'string' && ip ? ip : undefined };
+		}
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+function isIpLiteral(host: string): boolean {
+	return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+}
+
+/** Which of n8n's settings lets it reach a blocked host, e.g. N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.1/32. */
+export function ssrfAllowance({ host, ip }: SsrfBlock): string {
+	const range = (address: string) => `${address}/${address.includes(':') ? 128 : 32}`;
+	if (isIpLiteral(host)) return `N8N_SSRF_ALLOWED_IP_RANGES=${range(host)}`;
+	const byName = `N8N_SSRF_ALLOWED_HOSTNAMES=${host}`;
+	return ip ? `${byName} (or N8N_SSRF_ALLOWED_IP_RANGES=${range(ip)})` : byName;
+}
+
+function ssrfAdvice(block: SsrfBlock, what: string): string {
+	const why = block.ip
+		? `${block.ip === block.host ? block.host : `${block.host} resolves to ${block.ip}, which`} is in its blocked IP ranges (private and loopback networks by default)`
+		: `${block.host} is in its blocked host names (N8N_SSRF_BLOCKED_HOSTNAMES)`;
+	return `n8n runs with SSRF protection on (N8N_SSRF_PROTECTION_ENABLED=true), and ${why}. If you trust ${what}, allow it in the environment of every n8n process (main, workers, webhook processors) and restart n8n: ${ssrfAllowance(block)}. Separate several entries with commas. Not retried: n8n refuses every attempt until it is allowed, and nothing was sent.`;
+}
+
 export interface DownloadOptions {
 	/** How long one attempt may take (ms). */
 	timeoutMs?: number;
@@ -359,6 +419,18 @@ export async function croncrmDownload(
 			retryable = response.statusCode >= 500;
 		} catch (error) {
 			release();
+			const blocked = ssrfBlockOf(error, url);
+			if (blocked) {
+				throw new NodeApiError(
+					ctx.getNode(),
+					{ ssrfProtection: 'blocked', host: blocked.host },
+					{
+						itemIndex,
+						message: `n8n's SSRF protection blocked the download of the file CRONCRM pointed to at ${blocked.host}`,
+						description: `${ssrfAdvice(blocked, 'this file host')} File: ${url}`,
+					},
+				);
+			}
 			const code = networkErrorCode(error);
 			failure = code ? describeNetworkError(code) : (error as Error).message;
 			retryable = true;
