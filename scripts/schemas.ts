@@ -349,6 +349,25 @@ function triggerSchema(
 				description:
 					'When it happened (the message time), else when the event arrived, in ISO 8601',
 			},
+			contact: {
+				type: ['object', 'null'],
+				description:
+					'Who the chat is, the same way for every kind of WhatsApp id; null for events without a chat',
+				properties: {
+					chat_id: {
+						type: 'string',
+						description: "The chat's WhatsApp id (…@s.whatsapp.net written as …@c.us)",
+					},
+					phone: nullableString(
+						'The phone number in digits when the id is phone-based (…@c.us); null for privacy ids and groups',
+					),
+					lid: nullableString(
+						"WhatsApp's privacy id (…@lid or …@jid) when the number is hidden; else null",
+					),
+					is_group: { type: 'boolean', description: 'Whether the chat is a group (…@g.us)' },
+				},
+				required: ['chat_id', 'phone', 'lid', 'is_group'],
+			},
 			payload: {
 				type: 'object',
 				description:
@@ -364,6 +383,11 @@ function triggerSchema(
 				type: 'string',
 				description: 'Why Download Media got no file (only then present)',
 			},
+			service_status_error: {
+				type: 'string',
+				description:
+					"Why Ignore Chats Handled by a Person could not read the chat's status; the event started the workflow anyway (only then present)",
+			},
 		},
 		required: [
 			'event',
@@ -374,6 +398,7 @@ function triggerSchema(
 			'message_access_token',
 			'incoming_call_id',
 			'timestamp',
+			'contact',
 			'payload',
 		],
 	};

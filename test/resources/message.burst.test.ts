@@ -41,9 +41,9 @@ function triggerItem(message: Row, chat = WID): IDataObject {
 	return {
 		event: 'onReceived',
 		chat_wid: chat,
-		text: message.message_body,
-		message_type: message.message_type,
-		message_access_token: message.access_token,
+		text: message.message_body as string,
+		message_type: message.message_type as string,
+		message_access_token: message.access_token as string,
 		timestamp: new Date(Number(message.message_timestamp) * 1000).toISOString(),
 	};
 }
