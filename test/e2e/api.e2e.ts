@@ -519,6 +519,15 @@ export function apiSuite(stack: Stack): Suite {
 					`one reply expected: ${JSON.stringify(replies.map((r) => r.body))}`,
 				);
 				assert.equal(replies[0].body.message, `Recebemos: ${texts.join('\n')}`);
+				// What a burst costs: one messages/find per received message (each execution reads once).
+				const reads = await requestsSince(since, 'GET /messages/find');
+				assert.equal(reads.length, texts.length, 'one read per message of the burst');
+				const lastDelivered = Math.max(
+					...(await deliveriesSince(since)).filter((d) => d.hook === 'onReceived').map((d) => d.at),
+				);
+				console.log(
+					`    (g) ${texts.length} messages: ${reads.length} reads, 1 reply ${((replies[0].at - lastDelivered) / 1000).toFixed(2)} s after the last message (quiet period 2.5 s)`,
+				);
 
 				const afterReply = Date.now();
 				await playBurst(sandbox.origin, {
