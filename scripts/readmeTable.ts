@@ -23,7 +23,7 @@ export function operationsTable(): string {
 				op.whatsappCheck ? 'Check WhatsApp First' : '',
 				op.partialFailures ? 'Fail on Partial Failure' : '',
 				op.download ? 'Download File' : '',
-				op.custom ? 'Waits for the answer (see Send and Wait)' : '',
+				op.custom ? (op.custom.note ?? 'Waits for the answer (see Send and Wait)') : '',
 			]
 				.filter(Boolean)
 				.join(', ');

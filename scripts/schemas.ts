@@ -349,6 +349,25 @@ function triggerSchema(
 				description:
 					'When it happened (the message time), else when the event arrived, in ISO 8601',
 			},
+			contact: {
+				type: ['object', 'null'],
+				description:
+					'Who the chat is, the same way for every kind of WhatsApp id; null for events without a chat',
+				properties: {
+					chat_id: {
+						type: 'string',
+						description: "The chat's WhatsApp id (…@s.whatsapp.net written as …@c.us)",
+					},
+					phone: nullableString(
+						'The phone number in digits when the id is phone-based (…@c.us); null for privacy ids and groups',
+					),
+					lid: nullableString(
+						"WhatsApp's privacy id (…@lid or …@jid) when the number is hidden; else null",
+					),
+					is_group: { type: 'boolean', description: 'Whether the chat is a group (…@g.us)' },
+				},
+				required: ['chat_id', 'phone', 'lid', 'is_group'],
+			},
 			payload: {
 				type: 'object',
 				description:
@@ -364,6 +383,11 @@ function triggerSchema(
 				type: 'string',
 				description: 'Why Download Media got no file (only then present)',
 			},
+			service_status_error: {
+				type: 'string',
+				description:
+					"Why Ignore Chats Handled by a Person could not read the chat's status; the event started the workflow anyway (only then present)",
+			},
 		},
 		required: [
 			'event',
@@ -374,6 +398,7 @@ function triggerSchema(
 			'message_access_token',
 			'incoming_call_id',
 			'timestamp',
+			'contact',
 			'payload',
 		],
 	};
@@ -419,6 +444,74 @@ function answerSchema(): JsonSchema {
 	};
 }
 
+/** A message of Wait for Burst to End's output (a burst message, or the one it answers). */
+function burstMessageSchema(description: string): JsonSchema {
+	return {
+		type: 'object',
+		description,
+		properties: {
+			access_token: { type: 'string', description: "The message's access_token in CRONCRM" },
+			text: {
+				type: ['string', 'null'],
+				description: 'Its text, or the caption of a media message; null when it has neither',
+			},
+			message_type: { type: 'string', description: 'chat (text), image, ptt (voice note)...' },
+			is_media: { type: 'boolean', description: 'Whether it carries a file (image, audio...)' },
+			timestamp: { type: 'string', description: 'When it was sent, as an ISO date' },
+		},
+		required: ['access_token', 'text', 'message_type', 'is_media', 'timestamp'],
+	};
+}
+
+/**
+ * Wait for Burst to End's output is not CRONCRM's reply but the burst it read from it. When a
+ * newer message arrived, the operation outputs no item at all.
+ */
+function burstSchema(): JsonSchema {
+	return {
+		type: 'object',
+		description:
+			'The burst of messages the contact sent, once they stopped typing for the quiet period',
+		properties: {
+			chat_wid: { type: 'string', description: 'The chat (WhatsApp ID)' },
+			text: { type: 'string', description: "The messages' texts, joined by the Text Separator" },
+			count: { type: 'number', description: 'How many messages the burst has' },
+			messages: {
+				type: 'array',
+				description: 'The messages of the burst, oldest first',
+				items: burstMessageSchema('One message of the burst'),
+			},
+			first_timestamp: { type: 'string', description: 'When the first message was sent' },
+			last_timestamp: { type: 'string', description: 'When the last message was sent' },
+			has_media: { type: 'boolean', description: 'Whether any message carries a file' },
+			answering: {
+				...burstMessageSchema(
+					'The last message sent to the chat before the burst: what the contact is answering; null when there is none',
+				),
+				type: ['object', 'null'],
+			},
+			triggering_message_listed: {
+				type: 'boolean',
+				description:
+					'Whether messages/find listed the message that started the execution (else it was taken from the trigger)',
+			},
+			requests: { type: 'number', description: 'Requests the read took (pages of messages/find)' },
+		},
+		required: [
+			'chat_wid',
+			'text',
+			'count',
+			'messages',
+			'first_timestamp',
+			'last_timestamp',
+			'has_media',
+			'answering',
+			'triggering_message_listed',
+			'requests',
+		],
+	};
+}
+
 /** Every schema file, by path relative to the repository, with its content. */
 export function generateSchemas(): Map<string, string> {
 	const examples = loadExamples();
@@ -432,7 +525,10 @@ export function generateSchemas(): Map<string, string> {
 	for (const resource of RESOURCES) {
 		for (const spec of resource.operations) {
 			if (spec.custom) {
-				write(join(NODE_SCHEMA_DIR, resource.value, `${spec.value}.json`), answerSchema());
+				write(
+					join(NODE_SCHEMA_DIR, resource.value, `${spec.value}.json`),
+					spec.value === 'waitForBurst' ? burstSchema() : answerSchema(),
+				);
 				continue;
 			}
 			const key = routeKey(spec.method, spec.path);

@@ -18,10 +18,11 @@ describe('The CronCrm node covers the CRONCRM collection', () => {
 		expect(offered).toEqual(endpoints);
 	});
 
-	it('has custom operations only on endpoints of the collection: Send and Wait on send-message-text', () => {
+	it('has custom operations only on endpoints of the collection: Send and Wait on send-message-text, Wait for Burst to End on messages/find', () => {
 		const custom = operations.filter((op) => op.custom);
 		expect(custom.map((op) => `${op.resource}.${op.value} ${op.method} ${op.path}`)).toEqual([
 			'message.sendAndWait POST /messages/send-message-text',
+			'message.waitForBurst GET /messages/find',
 		]);
 	});
 

@@ -146,11 +146,19 @@ describe('WhatsApp ids', () => {
 		expect(result.requests[0].body.participants).toBe('1234567890123@jid');
 	});
 
+	it('Baileys-style ids (…@s.whatsapp.net, with or without a device) are sent as …@c.us', async () => {
+		for (const id of ['5521988248085@s.whatsapp.net', '5521988248085:17@s.whatsapp.net']) {
+			const result = await sendText(id);
+			expect(result.error).toBeUndefined();
+			expect(result.requests[0].body.chat_wid).toBe('5521988248085@c.us');
+		}
+	});
+
 	it('An id with an unknown suffix stops the item, naming the suffixes accepted', async () => {
-		const result = await sendText('5521988248085@s.whatsapp.net');
+		const result = await sendText('5521988248085@whatsapp.com');
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Chat: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "5521988248085@s.whatsapp.net" (item 0)',
+			'Chat: expected a phone number or a WhatsApp id ending in @c.us, @g.us, @lid or @jid, got "5521988248085@whatsapp.com" (item 0)',
 		);
 	});
 });

@@ -14,6 +14,7 @@ import { listSearch } from '../CronCrm/methods/listSearch';
 import { locator, toProperty } from '../CronCrm/shared/fields';
 import { croncrmDownload, croncrmRequest } from '../CronCrm/transport';
 import { eventOf, eventOptions, EVENTS } from './events';
+import { handledByAPerson, isRepeatedDelivery } from './chatFilters';
 import { chatList, filteredOut, type TriggerOptions } from './filters';
 import { hasMedia, hookOf, normalize, type NormalizedEvent } from './payload';
 import {
@@ -237,6 +238,14 @@ export class CronCrmTrigger implements INodeType {
 							'Whether to download the file of a received document, image, audio, video or sticker message into a binary field (messages/get-file)',
 					},
 					{
+						displayName: 'Ignore Chats Handled by a Person',
+						name: 'ignoreHandledChats',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to ignore message events of chats a person handles in CRONCRM (customer_service_status_id 1, "Em atendimento", or 2, "Aguardando atendimento", waiting for a person), so that a bot does not talk over an agent. Read from the event when it carries the chat\'s status; otherwise it costs one request (chats/find) per event.',
+					},
+					{
 						displayName: 'Ignore Groups',
 						name: 'ignoreGroups',
 						type: 'boolean',
@@ -251,6 +260,14 @@ export class CronCrmTrigger implements INodeType {
 						default: false,
 						description:
 							'Whether to ignore Message Received events for messages this number sent itself, from the phone, CRONCRM or the API (source "in"), so that a bot does not answer itself',
+					},
+					{
+						displayName: 'Ignore Repeated Deliveries',
+						name: 'ignoreRepeatedDeliveries',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to start once when CRONCRM posts the same hook about the same message again (for status changes, at the same ack level) within 10 minutes. Remembered in memory by the n8n process that receives webhooks: in queue mode, per webhook processor.',
 					},
 					{
 						displayName: 'Only These Ack Levels',
@@ -340,8 +357,20 @@ export class CronCrmTrigger implements INodeType {
 		const normalized = normalize(body, event.hook);
 		const reason = filteredOut(body, normalized, options);
 		if (reason) return ignore(reason);
+		const handled = options.ignoreHandledChats
+			? await handledByAPerson(this, body, normalized)
+			: {};
+		if (handled.skip) return ignore(handled.skip);
+		// Last: only a delivery that would start the workflow is remembered.
+		if (
+			options.ignoreRepeatedDeliveries &&
+			isRepeatedDelivery(`${this.getWorkflow().id ?? ''}|${this.getNode().id}`, normalized)
+		) {
+			return ignore('repeated delivery');
+		}
 
 		const item: INodeExecutionData = { json: { ...normalized, payload: body } };
+		if (handled.error) item.json.service_status_error = handled.error;
 		if (options.downloadMedia && event.hook === 'onReceived' && hasMedia(normalized)) {
 			try {
 				const file = await withinDeadline(this, fetchMedia(this, normalized));

@@ -13,6 +13,8 @@ export interface TriggerOptions {
 	downloadMedia?: boolean;
 	binaryPropertyName?: string;
 	takeOver?: boolean;
+	ignoreHandledChats?: boolean;
+	ignoreRepeatedDeliveries?: boolean;
 }
 
 /** "Only These Chats" as WhatsApp ids. Throws on an entry that is neither a phone nor an id. */

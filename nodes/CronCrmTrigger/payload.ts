@@ -43,6 +43,40 @@ export interface NormalizedEvent {
 	incoming_call_id: string | null;
 	/** When it happened (the message's timestamp), else when it arrived, as an ISO date. */
 	timestamp: string;
+	/** Who the chat is, one way for every kind of id; null for events without a chat. */
+	contact: ContactIdentity | null;
+}
+
+/**
+ * One identity per contact. WhatsApp names a person by phone (…@c.us) or, more and more, by a
+ * privacy id (…@lid, …@jid) that hides the number; a workflow keying records by phone needs to
+ * know which one it got.
+ */
+export interface ContactIdentity {
+	/** The chat's WhatsApp id, as CRONCRM sent it ("…@s.whatsapp.net" written as "…@c.us"). */
+	chat_id: string;
+	/** The phone number in digits, when the id is phone-based (…@c.us); else null. */
+	phone: string | null;
+	/** The privacy id (…@lid or …@jid), when WhatsApp hides the number; else null. */
+	lid: string | null;
+	is_group: boolean;
+}
+
+export function contactOf(chatWid: string | null): ContactIdentity | null {
+	if (chatWid === null) return null;
+	const at = chatWid.lastIndexOf('@');
+	const user = at < 0 ? chatWid : chatWid.slice(0, at);
+	const server = at < 0 ? '' : chatWid.slice(at + 1);
+	const phoneBased = server === 'c.us' || server === 's.whatsapp.net';
+	// Baileys-style ids may name a device after a colon: the person is the number before it.
+	const digits = user.split(':')[0];
+	const phone = phoneBased && /^\d{6,15}$/.test(digits) ? digits : null;
+	return {
+		chat_id: phone && server === 's.whatsapp.net' ? `${phone}@c.us` : chatWid,
+		phone,
+		lid: server === 'lid' || server === 'jid' ? chatWid : null,
+		is_group: server === 'g.us',
+	};
 }
 
 function objectAt(body: IDataObject, key: string): IDataObject | undefined {
@@ -90,15 +124,17 @@ export function normalize(
 	// Only message hooks have message fields; another hook's access_token is not a message's.
 	const message = MESSAGE_HOOKS.has(hook) ? messageOf(body) : {};
 	const ack = message.message_ack;
+	const chatWid = chatOf(body);
 	return {
 		event: hook,
-		chat_wid: chatOf(body),
+		chat_wid: chatWid,
 		text: text(message.message_body),
 		message_type: text(message.message_type),
 		ack: ack === undefined || ack === null || ack === '' ? null : Number(ack),
 		message_access_token: text(message.access_token),
 		incoming_call_id: hook === 'IncomingCall' ? callIdOf(body) : null,
 		timestamp: toIsoDate(message.message_timestamp ?? body.timestamp, receivedAt),
+		contact: contactOf(chatWid),
 	};
 }
 

@@ -82,12 +82,12 @@ function messageHook(state: SandboxState, hook: string, payload: Json, instance:
 		});
 	}
 	const { message: _message, chat: _chat, ...rest } = payload;
-	return {
-		hook,
-		...rest,
-		chat: chatSummary(chatOf(state, String(row.chat_wid))!),
-		message: messageView(row),
-	};
+	const chat = chatSummary(chatOf(state, String(row.chat_wid))!);
+	// A test may play a CRONCRM that posts the chat without its service status.
+	if (isObject(payload.chat) && payload.chat.customer_service_status_id === null) {
+		delete chat.customer_service_status_id;
+	}
+	return { hook, ...rest, chat, message: messageView(row) };
 }
 
 /** Plausible bodies for the other hooks, named as in the rest of the API (chat_wid...). */
@@ -194,6 +194,46 @@ export const hookControlRoutes: Record<string, ControlHandler> = {
 		}
 		const delivery = await deliver(sandbox, instance, hook, body.payload);
 		return { status: delivery.status === 0 ? 502 : 200, body: delivery };
+	},
+	/**
+	 * Plays a contact typing in bursts: { instance, chat_wid?, texts: string[], gapsMs?: number |
+	 * number[] } fires onReceived once per text, waiting the gap (default 500 ms) before each next
+	 * one. Each message is stored before its event is posted, as CRONCRM stores it, so that
+	 * messages/find lists it. Answers once all are delivered, with each delivery.
+	 */
+	'POST /hooks/burst': async (sandbox, body): Promise<HandlerResult> => {
+		const instance = instanceOf(sandbox.state.instances, body.instance);
+		if (!instance) return fail(404, `No sandbox instance "${String(body.instance)}"`);
+		const texts = Array.isArray(body.texts) ? body.texts.map(String) : [];
+		if (texts.length === 0) return fail(422, 'texts: give the messages of the burst');
+		const gaps = Array.isArray(body.gapsMs) ? body.gapsMs.map(Number) : [];
+		const gapOf = (index: number) =>
+			Math.max(0, gaps[index] ?? (typeof body.gapsMs === 'number' ? body.gapsMs : 500));
+		const chatWid = String(body.chat_wid ?? CONTACT);
+		const deliveries = [];
+		for (const [index, text] of texts.entries()) {
+			if (index > 0) await new Promise((resolve) => setTimeout(resolve, gapOf(index - 1)));
+			deliveries.push(
+				await deliver(sandbox, instance, 'onReceived', {
+					chat: { chat_wid: chatWid },
+					message: { message_body: text },
+				}),
+			);
+		}
+		return { body: { success: true, deliveries } };
+	},
+	/**
+	 * Plays CRONCRM posting an event again (as it does when an answer is late): the body of the
+	 * last delivery, or of delivery { index }, goes again to the same URL.
+	 */
+	'POST /hooks/redeliver': async (sandbox, body): Promise<HandlerResult> => {
+		const { hookDeliveries } = sandbox.state;
+		const index = body.index === undefined ? hookDeliveries.length - 1 : Number(body.index);
+		const original = hookDeliveries[index];
+		if (!original) return fail(404, `No delivery ${index} to post again`);
+		const { status, response } = await post(original.url, original.body as Json);
+		hookDeliveries.push({ ...original, status, at: Date.now() });
+		return { body: { success: status !== 0, status, response } };
 	},
 	/**
 	 * { instance, hook, payload?, urlPrefix }: fires the hook as soon as an instances/change puts

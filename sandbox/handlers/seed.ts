@@ -23,6 +23,11 @@ export const SEED = {
 		carla: seedToken('UserCarla'),
 	},
 	funnels: { sales: seedToken('FunnelSales'), onboarding: seedToken('FunnelOnboard') },
+	/**
+	 * Chats known only by WhatsApp's privacy id (…@lid), as more and more senders arrive: one the
+	 * chatbot has (status 3), one a person is handling (status 1, "Em atendimento").
+	 */
+	lidChats: { chatbot: '204788134928771@lid', withAPerson: '204788134928772@lid' },
 	/** Contacts in the newsletter list; every 7th one opted out. */
 	newsletterContacts: 45,
 	optOutEvery: 7,
@@ -222,6 +227,8 @@ export function seed(sandbox: Sandbox, options: { extraTags?: number } = {}) {
 		chat(1, [tags.customer, tags.vip]),
 		chat(2, [tags.newsletter]),
 		chat(3, []),
+		{ ...chat(4, []), chat_wid: SEED.lidChats.chatbot, customer_service_status_id: 3 },
+		{ ...chat(5, []), chat_wid: SEED.lidChats.withAPerson, customer_service_status_id: 1 },
 	);
 	for (const row of state.tags) {
 		row.chats = state.chats.filter((c) =>

@@ -10,8 +10,8 @@ import { SEED } from '../../sandbox/handlers/seed';
 import type { RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import { CREDENTIAL_NAME, type Stack } from '../../scripts/lib/stack';
-import { callWebhook, eventually, fireHook, sleep, Suite } from './harness';
-import { chain, croncrmNode, triggerNode, webhookNode } from './workflows';
+import { callWebhook, eventually, fireHook, playBurst, servedUrl, sleep, Suite } from './harness';
+import { burstBotNodes, chain, croncrmNode, triggerNode, webhookNode } from './workflows';
 
 export function apiSuite(stack: Stack): Suite {
 	const suite = new Suite('End-to-end: n8n public API + CRONCRM sandbox');
@@ -104,19 +104,20 @@ export function apiSuite(stack: Stack): Suite {
 		await control('/seed', {});
 	});
 
-	suite.test('the three example workflows are imported', async () => {
+	suite.test('the four example workflows are imported', async () => {
 		const names = (await n8n.listWorkflows()).map((w) => w.name);
 		for (const expected of [
 			'CRONCRM: auto-reply to a received message',
 			'CRONCRM: lead capture',
 			'CRONCRM: broadcast to a contact list',
+			'CRONCRM: chatbot that answers each burst once',
 		]) {
 			assert.ok(
 				names.includes(expected),
 				`missing example workflow "${expected}" in ${names.join(', ')}`,
 			);
 		}
-		assert.equal(stack.workflows.length, 3);
+		assert.equal(stack.workflows.length, 4);
 	});
 
 	suite.test('(a) a webhook workflow sends a text with the CRONCRM node', async () => {
@@ -468,6 +469,101 @@ export function apiSuite(stack: Stack): Suite {
 			await n8n.deactivate(example.id);
 		}
 	});
+
+	suite.test(
+		'(g) a chatbot answers each burst once: three messages within 2 s get one reply with all three, a fourth after it a reply of its own, a chat a person handles none',
+		async () => {
+			const instance = SEED.instances.sales;
+			const webhookId = randomUUID();
+			const workflow = await createWorkflow(
+				'one answer per burst',
+				burstBotNodes(webhookId, instance, credentials, 2.5),
+			);
+			await n8n.activate(workflow.id);
+			try {
+				const slots = await registered(instance, 'message', webhookId);
+				await servedUrl(slots.message);
+				const chat = '5521990000031@c.us';
+				const repliesTo = async (chatWid: string, since: number) =>
+					(await requestsSince(since, 'POST /messages/send-message-text')).filter(
+						(r) => r.body.chat_wid === chatWid,
+					);
+				const executionsDone = (count: number) =>
+					eventually(`${count} executions finished`, async () => {
+						const done = await finishedExecutions(workflow.id);
+						return done.length >= count ? done : undefined;
+					});
+
+				const since = Date.now();
+				const texts = ['oi', 'quero saber o preço', 'do plano anual'];
+				const burst = await playBurst(sandbox.origin, {
+					instance,
+					chat_wid: chat,
+					texts,
+					gapsMs: 600,
+				});
+				assert.deepEqual(
+					burst.map((d) => d.response),
+					texts.map(() => ({ success: true, started: true })),
+				);
+				// Each execution ends after its own read; once all three have, every reply is sent.
+				const first = await executionsDone(3);
+				assert.ok(
+					first.every((e) => e.status === 'success'),
+					JSON.stringify(first.map((e) => e.status)),
+				);
+				const replies = await repliesTo(chat, since);
+				assert.equal(
+					replies.length,
+					1,
+					`one reply expected: ${JSON.stringify(replies.map((r) => r.body))}`,
+				);
+				assert.equal(replies[0].body.message, `Recebemos: ${texts.join('\n')}`);
+				// What a burst costs: one messages/find per received message (each execution reads once).
+				const reads = await requestsSince(since, 'GET /messages/find');
+				assert.equal(reads.length, texts.length, 'one read per message of the burst');
+				const lastDelivered = Math.max(
+					...(await deliveriesSince(since)).filter((d) => d.hook === 'onReceived').map((d) => d.at),
+				);
+				console.log(
+					`    (g) ${texts.length} messages: ${reads.length} reads, 1 reply ${((replies[0].at - lastDelivered) / 1000).toFixed(2)} s after the last message (quiet period 2.5 s)`,
+				);
+
+				const afterReply = Date.now();
+				await playBurst(sandbox.origin, {
+					instance,
+					chat_wid: chat,
+					texts: ['e tem desconto?'],
+					gapsMs: 0,
+				});
+				await executionsDone(4);
+				const second = await repliesTo(chat, afterReply);
+				assert.equal(
+					second.length,
+					1,
+					`a second reply expected: ${JSON.stringify(second.map((r) => r.body))}`,
+				);
+				assert.equal(second[0].body.message, 'Recebemos: e tem desconto?');
+
+				// A chat a person is handling (status 1, here known by its @lid): the trigger starts nothing.
+				const handled = await playBurst(sandbox.origin, {
+					instance,
+					chat_wid: SEED.lidChats.withAPerson,
+					texts: ['alguém aí?'],
+					gapsMs: 0,
+				});
+				assert.deepEqual(handled[0].response, {
+					success: true,
+					started: false,
+					reason: 'chat handled by a person (customer_service_status_id 1)',
+				});
+				assert.equal((await repliesTo(SEED.lidChats.withAPerson, since)).length, 0);
+				assert.equal((await finishedExecutions(workflow.id)).length, 4);
+			} finally {
+				await n8n.deactivate(workflow.id);
+			}
+		},
+	);
 
 	suite.test('clean up the test workflows', async () => {
 		for (const id of created) {

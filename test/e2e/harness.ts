@@ -122,3 +122,31 @@ export async function callWebhook(
 		return { status: response.status, body: (await response.json()) as unknown };
 	});
 }
+
+/** Has the sandbox play a contact typing a burst into the trigger (POST /__sandbox/hooks/burst). */
+export async function playBurst(
+	sandboxOrigin: string,
+	burst: { instance: string; chat_wid: string; texts: string[]; gapsMs: number },
+): Promise<Array<{ delivered: boolean; status: number; response: unknown }>> {
+	const response = await fetch(`${sandboxOrigin}/__sandbox/hooks/burst`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(burst),
+	});
+	const body = (await response.json()) as { deliveries?: never[] };
+	if (!response.ok || !body.deliveries) throw new Error(`burst refused: ${JSON.stringify(body)}`);
+	return body.deliveries;
+}
+
+/** Waits until n8n serves a trigger's URL (2.x and webhook processors pick it up a moment late). */
+export async function servedUrl(url: string): Promise<void> {
+	await eventually(`n8n to serve ${url.split('?')[0]}`, async () => {
+		// A hook the trigger does not know: answered 200 and started nothing, once served.
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ hook: 'e2eProbe' }),
+		});
+		return response.status === 404 ? undefined : true;
+	});
+}

@@ -13,8 +13,8 @@ import { SEED } from '../../sandbox/handlers/seed';
 import { DEFAULT_API_KEY, type RecordedRequest } from '../../sandbox/server';
 import type { Execution } from '../../scripts/lib/n8n-client';
 import type { QueueStack } from '../../scripts/queue';
-import { callWebhook, eventually, fireHook, sleep, Suite } from './harness';
-import { chain, croncrmNode, triggerNode, webhookNode } from './workflows';
+import { callWebhook, eventually, fireHook, playBurst, servedUrl, sleep, Suite } from './harness';
+import { burstBotNodes, chain, croncrmNode, triggerNode, webhookNode } from './workflows';
 
 const SEND_TEXT = 'POST /messages/send-message-text';
 
@@ -319,6 +319,75 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 			const { rejected } = await broadcast('unshared');
 			// Two workers each sending the whole allowance must go over the cap: that is what is tested.
 			assert.ok(rejected > 0, 'the two workers went over the cap together');
+		},
+	);
+
+	suite.test(
+		'(d) a burst whose executions run on both workers gets exactly one reply (Wait for Burst to End reads CRONCRM, no state in n8n)',
+		async () => {
+			const instance = SEED.instances.sales;
+			const webhookId = randomUUID();
+			const workflow = await createWorkflow(
+				'one answer per burst',
+				burstBotNodes(webhookId, instance, credentialsFor('events'), 2.5),
+			);
+			await n8n.activate(workflow.id);
+			try {
+				const slotUrl = await eventually('the trigger to register its URL', async () => {
+					const url = slotsOf(instance).message;
+					return url?.startsWith(`${stack.webhookOrigin}/webhook/${webhookId}/webhook?`)
+						? url
+						: undefined;
+				});
+				await servedUrl(slotUrl);
+				const texts = ['oi', 'tudo bem?', 'queria saber', 'o preço', 'do plano anual'];
+				// Jobs go to whichever worker asks first: a burst may land on one worker alone. Each
+				// burst must get exactly one reply; bursts are played until one ran on both workers.
+				let spread = false;
+				let executionsSoFar = 0;
+				for (let attempt = 1; attempt <= 3 && !spread; attempt++) {
+					const chat = `55219900001${String(attempt).padStart(2, '0')}@c.us`;
+					const since = Date.now();
+					const deliveries = await playBurst(sandbox.origin, {
+						instance,
+						chat_wid: chat,
+						texts,
+						gapsMs: 300,
+					});
+					assert.ok(
+						deliveries.every((d) => d.delivered),
+						JSON.stringify(deliveries.map((d) => d.status)),
+					);
+					executionsSoFar += texts.length;
+					const done = await eventually(
+						`${executionsSoFar} executions finished`,
+						async () => {
+							const finished = await finishedExecutions(workflow.id);
+							return finished.length >= executionsSoFar ? finished : undefined;
+						},
+						60_000,
+					);
+					const replies = sandbox.requests.filter(
+						(r) => r.at >= since && r.route === SEND_TEXT && r.body.chat_wid === chat,
+					);
+					assert.equal(
+						replies.length,
+						1,
+						`one reply expected: ${JSON.stringify(replies.map((r) => r.body))}`,
+					);
+					assert.equal(replies[0].body.message, `Recebemos: ${texts.join('\n')}`);
+					const ranBy = workerOf();
+					const thisBurst = done
+						.filter((e) => String(outputOf(e, 'CRONCRM Trigger')[0]?.chat_wid) === chat)
+						.map((e) => ranBy.get(String(e.id)));
+					assert.equal(thisBurst.length, texts.length, 'one execution per message');
+					spread = new Set(thisBurst).size > 1;
+					report(`(d) burst ${attempt}: executions on ${thisBurst.join(', ')}; 1 reply`);
+				}
+				assert.ok(spread, 'a burst ran on both workers');
+			} finally {
+				await n8n.deactivate(workflow.id);
+			}
 		},
 	);
 

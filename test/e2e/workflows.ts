@@ -73,3 +73,47 @@ export function chain(name: string, nodes: Node[]) {
 	}
 	return { name, nodes, connections };
 }
+
+/**
+ * The chatbot that answers each burst once: CRONCRM Trigger (skipping chats a person handles)
+ * → Wait for Burst to End → one Send Text quoting the burst. A short quiet period keeps the
+ * suites quick; the bursts the suites play have shorter gaps than it.
+ */
+export function burstBotNodes(
+	webhookId: string,
+	instance: string,
+	credentials: CredentialRef,
+	quietSeconds: number,
+): Node[] {
+	const trigger = triggerNode(webhookId, instance, ['onReceived'], credentials);
+	(trigger.parameters as Record<string, unknown>).options = {
+		ignoreOwnMessages: true,
+		ignoreHandledChats: true,
+	};
+	return [
+		trigger,
+		croncrmNode(
+			'Wait for Burst to End',
+			{
+				resource: 'message',
+				operation: 'waitForBurst',
+				chatId: '={{ $json.chat_wid }}',
+				messageToken: '={{ $json.message_access_token }}',
+				quietSeconds,
+			},
+			credentials,
+		),
+		croncrmNode(
+			'Send Reply',
+			{
+				resource: 'message',
+				operation: 'sendText',
+				chatId: '={{ $json.chat_wid }}',
+				message: '=Recebemos: {{ $json.text }}',
+				additionalFields: {},
+			},
+			credentials,
+			[520, 0],
+		),
+	];
+}

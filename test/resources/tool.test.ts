@@ -123,7 +123,7 @@ describe('Tool: Get Profile Picture (tools/get-profile-picture)', () => {
 	});
 
 	it('A malformed chat stops the item before any request', async () => {
-		const result = await tool('getProfilePicture', { chatId: '5521988248085@s.whatsapp.net' });
+		const result = await tool('getProfilePicture', { chatId: '5521988248085@broadcast' });
 		expect(result.requests).toHaveLength(0);
 		expect(result.error?.message).toMatch(
 			/^Chat: expected a phone number or a WhatsApp id .*\(item 0\)$/,

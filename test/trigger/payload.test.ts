@@ -4,6 +4,7 @@
  * shows otherwise, this file and payload.ts are what change.
  */
 import {
+	contactOf,
 	hasMedia,
 	hookOf,
 	isOwnMessage,
@@ -50,7 +51,38 @@ describe('payload assumption', () => {
 			message_access_token: findRecord.message.access_token,
 			incoming_call_id: null,
 			timestamp: '2025-07-23T19:34:46.759Z',
+			contact: {
+				chat_id: '5521988248085@c.us',
+				phone: '5521988248085',
+				lid: null,
+				is_group: false,
+			},
 		});
+	});
+
+	it.each([
+		['5521988248085@c.us', { chat_id: '5521988248085@c.us', phone: '5521988248085', lid: null }],
+		[
+			'5521988248085:12@s.whatsapp.net',
+			{ chat_id: '5521988248085@c.us', phone: '5521988248085', lid: null },
+		],
+		[
+			'204788134928771@lid',
+			{ chat_id: '204788134928771@lid', phone: null, lid: '204788134928771@lid' },
+		],
+		['1234567890123@jid', { chat_id: '1234567890123@jid', phone: null, lid: '1234567890123@jid' }],
+	])('one identity per contact: %s', (chatWid, identity) => {
+		expect(contactOf(chatWid)).toEqual({ ...identity, is_group: false });
+	});
+
+	it('a group is a group, with neither phone nor lid; no chat, no contact', () => {
+		expect(contactOf('120363012345678901@g.us')).toEqual({
+			chat_id: '120363012345678901@g.us',
+			phone: null,
+			lid: null,
+			is_group: true,
+		});
+		expect(contactOf(null)).toBeNull();
 	});
 
 	it('the same fields at the top level', () => {
@@ -83,6 +115,7 @@ describe('payload assumption', () => {
 			message_access_token: null,
 			incoming_call_id: null,
 			timestamp: received.toISOString(),
+			contact: null,
 		});
 	});
 

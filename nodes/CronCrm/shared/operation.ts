@@ -82,6 +82,8 @@ export interface CustomOperation {
 	 * where the node has none (see `webhook` in CronCrm.node.ts).
 	 */
 	withoutWebhook?: string;
+	/** What the README's operations table says of it (Send and Wait's note by default). */
+	note?: string;
 }
 
 export interface DownloadSpec {

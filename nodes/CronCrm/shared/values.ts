@@ -11,6 +11,12 @@ export class InvalidValueError extends Error {}
  */
 const WID_PATTERN = /^[0-9A-Za-z._:-]+@(c\.us|g\.us|lid|jid)$/;
 
+/**
+ * A phone-based id as Baileys-style tools write it ("5521988248085@s.whatsapp.net", with a
+ * device after a colon at times): the same person as "5521988248085@c.us", which CRONCRM takes.
+ */
+const BAILEYS_PATTERN = /^(\d{8,15})(?::\d+)?@s\.whatsapp\.net$/;
+
 /** How phone numbers written without a country code are completed. */
 export interface PhoneRules {
 	/**
@@ -25,10 +31,12 @@ export const NO_PHONE_RULES: PhoneRules = { countryCode: '' };
 /**
  * Turns a phone number in any formatting ("+55 (21) 98824-8085", "(21) 98824-8085") into a
  * WhatsApp id ("5521988248085@c.us"); ids that already carry @c.us, @g.us, @lid or @jid pass
- * unchanged.
+ * unchanged, and "…@s.whatsapp.net" becomes "…@c.us".
  */
 export function widOf(input: string, rules: PhoneRules): string {
 	const value = input.trim();
+	const baileys = BAILEYS_PATTERN.exec(value);
+	if (baileys) return `${baileys[1]}@c.us`;
 	if (value.includes('@')) {
 		if (WID_PATTERN.test(value)) return value;
 		throw new InvalidValueError(

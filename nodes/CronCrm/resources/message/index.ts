@@ -3,6 +3,8 @@ import type { ResourceSpec } from '../../shared/operation';
 import { dateRange, mediaOperation, messageToken, sendOperation } from './fields';
 // Send and Wait for Response (human in the loop): its own folder, see sendAndWait/index.ts.
 import { sendAndWaitOperation } from './sendAndWait';
+// Wait for Burst to End (chatbots: one answer per burst): its own folder, see burst/index.ts.
+import { waitForBurstOperation } from './burst';
 
 const MESSAGE_TEXT = {
 	...str('message', 'Message', 'message', { required: true }),
@@ -278,6 +280,7 @@ export const messageResource: ResourceSpec = {
 				}),
 			],
 		},
+		waitForBurstOperation(),
 		{
 			value: 'getConsumption',
 			name: 'Get Consumption',
