@@ -5,6 +5,7 @@ import type { FieldSpec } from './fields';
 import type { OperationSpec } from './operation';
 import { locationOf } from './operation';
 import { CREDENTIAL_NAME } from '../transport';
+import { keyValueOf, matchKeyOf } from './upsert';
 import { checkedChatId } from './whatsappCheck';
 import type { PhoneRules } from './values';
 import {
@@ -152,6 +153,23 @@ export function prepareRequest(spec: OperationSpec) {
 				fail((error as Error).message);
 			}
 			for (const alias of field.alsoSentAs ?? []) target[alias] = target[field.apiName];
+		}
+
+		if (spec.upsert) {
+			const key = matchKeyOf(
+				spec.upsert,
+				this.getNodeParameter('matchBy', spec.upsert.keys[0].value) as string,
+			);
+			if (keyValueOf(key, target) === undefined) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Match By ${key.name}: the ${spec.upsert.record}'s ${key.name} is empty (item ${itemIndex})`,
+					{
+						itemIndex,
+						description: `Create or Update finds the ${spec.upsert.record} by it: add the field under Additional Fields. Nothing was sent for this item.`,
+					},
+				);
+			}
 		}
 
 		const problem = spec.validate?.(target);
