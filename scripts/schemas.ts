@@ -306,6 +306,24 @@ export function operationSchema(
 			},
 		};
 	}
+	if (spec.alreadySent) {
+		// Skip If Already Sent (shared/alreadySent.ts): a skipped item is the earlier message's
+		// messages/find record, without CRONCRM's msg.
+		schema.properties = {
+			...schema.properties,
+			skipped: {
+				type: 'boolean',
+				description:
+					'Only with Skip If Already Sent, when the chat already got the same content: true, and chat and message are the earlier message (nothing was sent)',
+			},
+			skipReason: {
+				type: 'string',
+				description:
+					'Why the item was skipped: when the earlier message was sent, and its shipping status',
+			},
+		};
+		schema.required = schema.required?.filter((field) => field !== 'msg');
+	}
 	if (spec.upsert) {
 		// Added by the node (shared/execute.ts): which of the two requests it made.
 		schema.description = `CRONCRM's reply to ${spec.upsert.updatePath.slice(1)} when a ${spec.upsert.record} matched, else to ${spec.path.slice(1)}`;

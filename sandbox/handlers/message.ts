@@ -391,7 +391,15 @@ export const messageRoutes: RouteTable = {
 		if (!Number.isFinite(longitude) || Math.abs(longitude) > 180) {
 			return fail(422, 'longitude inválida. (longitude must be between -180 and 180)');
 		}
-		return { message_type: 'location' };
+		return {
+			message_type: 'location',
+			message_location: '',
+			message_location_is_live: 0,
+			message_location_loc: given('address') ? String(body.address) : '',
+			message_location_comment: '',
+			message_location_lat: given('latitude') ? String(body.latitude) : '',
+			message_location_lng: given('longitude') ? String(body.longitude) : '',
+		};
 	}),
 	'POST /messages/send-message-reply': sendRoute(
 		['message', 'message_reply_access_token'],

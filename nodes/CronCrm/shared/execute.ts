@@ -10,6 +10,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { CronCrmRequest } from '../transport';
 import { croncrmDownload, croncrmRequest, TIMEOUTS } from '../transport';
+import { sendUnlessAlreadySent } from './alreadySent';
 import type { OperationSpec } from './operation';
 import { keyValueOf, matchingRecords, matchKeyOf, searchQueryOf } from './upsert';
 
@@ -71,7 +72,9 @@ export function executeOperation(spec: OperationSpec) {
 		if (!spec.pagedRecords) {
 			const body = spec.upsert
 				? await createOrUpdate(this, spec, request, itemIndex)
-				: await croncrmRequest(this, request, itemIndex);
+				: spec.alreadySent && this.getNodeParameter('skipIfAlreadySent', false)
+					? await sendUnlessAlreadySent(this, spec.alreadySent, request, itemIndex)
+					: await croncrmRequest(this, request, itemIndex);
 			const item: INodeExecutionData = { json: body, pairedItem };
 			const failures = spec.partialFailures?.(body) ?? [];
 			if (failures.length > 0) {

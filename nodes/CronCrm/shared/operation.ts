@@ -76,7 +76,15 @@ export interface OperationSpec {
 	 * (Match By); one match is updated instead, several stop the item (shared/upsert.ts).
 	 */
 	upsert?: UpsertSpec;
+	/**
+	 * A send that offers "Skip If Already Sent": whether a message CRONCRM holds (a messages/find
+	 * record's `message`) carries the same content as this request (shared/alreadySent.ts).
+	 */
+	alreadySent?: SameContent;
 }
+
+/** Whether a sent message (as messages/find shows it) carries the content of a send's request. */
+export type SameContent = (request: IDataObject, message: IDataObject) => boolean;
 
 /** How Create or Update finds the record it would otherwise duplicate. */
 export interface UpsertSpec {
@@ -270,6 +278,29 @@ function operationProperties(resource: string, spec: OperationSpec): INodeProper
 		// Set here rather than in the literal above: n8n's lint wants a literal default there.
 		matchBy.default = keys[0].value;
 		properties.unshift(matchBy);
+	}
+
+	if (spec.alreadySent) {
+		properties.push(
+			{
+				displayName: 'Skip If Already Sent',
+				name: 'skipIfAlreadySent',
+				type: 'boolean',
+				default: false,
+				displayOptions,
+				description:
+					"Whether to skip the item when this chat already got the same content within the window, so a retried or re-run campaign never messages a contact twice. Reads the chat's sent messages first (messages/find): one extra request per chat per execution. Queued messages count; cancelled and failed ones do not.",
+			},
+			{
+				displayName: 'Window (Hours)',
+				name: 'skipWindowHours',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 24,
+				displayOptions: { show: { ...displayOptions.show, skipIfAlreadySent: [true] } },
+				description: 'How far back to look for the same message, in hours',
+			},
+		);
 	}
 
 	if (spec.partialFailures) {

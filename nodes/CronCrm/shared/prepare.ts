@@ -5,6 +5,7 @@ import type { FieldSpec } from './fields';
 import type { OperationSpec } from './operation';
 import { locationOf } from './operation';
 import { CREDENTIAL_NAME } from '../transport';
+import { DEFAULT_WINDOW_HOURS, windowHoursOf } from './alreadySent';
 import { keyValueOf, matchKeyOf } from './upsert';
 import { checkedChatId } from './whatsappCheck';
 import type { PhoneRules } from './values';
@@ -153,6 +154,17 @@ export function prepareRequest(spec: OperationSpec) {
 				fail((error as Error).message);
 			}
 			for (const alias of field.alsoSentAs ?? []) target[alias] = target[field.apiName];
+		}
+
+		if (spec.alreadySent && this.getNodeParameter('skipIfAlreadySent', false)) {
+			const hours = windowHoursOf(this.getNodeParameter('skipWindowHours', DEFAULT_WINDOW_HOURS));
+			if (typeof hours === 'string') {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Window (Hours): ${hours} (item ${itemIndex})`,
+					{ itemIndex, description: 'Skip If Already Sent looks back this far. Nothing was sent.' },
+				);
+			}
 		}
 
 		if (spec.upsert) {

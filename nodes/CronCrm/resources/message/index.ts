@@ -3,6 +3,7 @@ import type { ResourceSpec } from '../../shared/operation';
 import { dateRange, mediaOperation, messageToken, sendOperation } from './fields';
 // Send and Wait for Response (human in the loop): its own folder, see sendAndWait/index.ts.
 import { sendAndWaitOperation } from './sendAndWait';
+import { sameContacts, sameLocation, sameText } from '../../shared/alreadySent';
 
 const MESSAGE_TEXT = {
 	...str('message', 'Message', 'message', { required: true }),
@@ -24,6 +25,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Send a text message (emoji allowed) to a person or group. Needs the chat (phone number or WhatsApp ID) and the text; optionally the CRONCRM user to send as. Returns the chat and the stored message with its access_token and delivery status (messages/send-message-text).',
 			path: '/messages/send-message-text',
+			alreadySent: sameText,
 			fields: [MESSAGE_TEXT],
 		}),
 		// Send and Wait for Response: a custom operation (links to n8n, then the execution waits).
@@ -35,6 +37,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Send a text through the chatbot, so that the contact\'s answer fires the chatbot\'s triggers (e.g. "how does it work"); it does nothing to chats already in service or waiting for an agent. Needs the chat and the text. Returns the chat and the stored message (messages/send-message-and-add-trigger-chatbot).',
 			path: '/messages/send-message-and-add-trigger-chatbot',
+			alreadySent: sameText,
 			fields: [MESSAGE_TEXT],
 		}),
 		sendOperation({
@@ -44,6 +47,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Reply to a sent or received message, quoting it. Needs the chat, the access_token of the message to quote and the text. Returns the chat and the stored reply (messages/send-message-reply).',
 			path: '/messages/send-message-reply',
+			alreadySent: sameText,
 			fields: [
 				messageToken('replyTo', 'message_reply_access_token', 'The message to reply to'),
 				MESSAGE_TEXT,
@@ -62,6 +66,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendFile',
+			messageType: 'document',
 			noun: 'File',
 			path: '/messages/send-message-file',
 			placeholder: 'https://example.com/report.pdf',
@@ -70,6 +75,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendImage',
+			messageType: 'image',
 			noun: 'Image',
 			path: '/messages/send-message-image',
 			placeholder: 'https://example.com/photo.jpg',
@@ -78,6 +84,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendVideo',
+			messageType: 'video',
 			noun: 'Video',
 			path: '/messages/send-message-video',
 			placeholder: 'https://example.com/clip.mp4',
@@ -86,6 +93,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendAudio',
+			messageType: 'audio',
 			noun: 'Audio',
 			path: '/messages/send-message-audio',
 			placeholder: 'https://example.com/voice.mp3',
@@ -99,6 +107,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				"Share one contact as a contact card (vCard). Needs the chat, the contact's phone number and name. Returns the chat and the stored message (messages/send-contact-vcard).",
 			path: '/messages/send-contact-vcard',
+			alreadySent: sameContacts('contact_phone'),
 			fields: [
 				{
 					name: 'contactPhone',
@@ -121,6 +130,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Share several contacts at once as contact cards; CRONCRM checks that each has WhatsApp. Needs the chat and the phone numbers, comma-separated. Returns the chat and the stored message (messages/send-contact-vcard-list).',
 			path: '/messages/send-contact-vcard-list',
+			alreadySent: sameContacts('contact_list'),
 			fields: [
 				{
 					name: 'contactList',
@@ -140,6 +150,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Send a location: a map pin (latitude and longitude), an address, or both. Needs the chat. Returns the chat and the stored message (messages/send-location).',
 			path: '/messages/send-location',
+			alreadySent: sameLocation,
 			fields: [
 				{
 					name: 'latitude',
