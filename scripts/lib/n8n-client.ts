@@ -18,6 +18,7 @@ export const API_KEY_SCOPES = [
 	'workflow:delete',
 	'execution:read',
 	'execution:list',
+	'execution:retry',
 	'credential:create',
 	'credential:update',
 	'credential:list',
@@ -312,6 +313,16 @@ export class N8nClient {
 
 	async deleteWorkflow(id: string) {
 		return await this.api('DELETE', `/workflows/${id}`);
+	}
+
+	/** One execution with its data (n8n 1.x lists no waiting execution, but shows it here). */
+	async execution(id: string | number): Promise<Execution> {
+		return await this.api<Execution>('GET', `/executions/${id}?includeData=true`);
+	}
+
+	/** n8n's Retry: runs a failed execution again from the node that failed; the new execution. */
+	async retryExecution(id: string | number): Promise<Execution> {
+		return await this.api<Execution>('POST', `/executions/${id}/retry`, { loadWorkflow: false });
 	}
 
 	async executions(workflowId: string): Promise<Execution[]> {

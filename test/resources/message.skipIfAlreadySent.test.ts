@@ -227,4 +227,41 @@ describe('Message: Skip If Already Sent (messages/find before the send)', () => 
 		const result = await send('sendText', { message: 'Oferta', skipIfAlreadySent: false });
 		expect(routes(result)).toEqual(['POST /messages/send-message-text']);
 	});
+
+	it('a campaign cut off midway and run again: every contact messaged once (and twice without the option)', async () => {
+		const contacts = Array.from({ length: 10 }, (_, i) => ({
+			chat: `55219880${String(i).padStart(5, '0')}@c.us`,
+		}));
+		const campaign = (skipIfAlreadySent: boolean) =>
+			runCronCrm(sandbox.current, {
+				parameters: {
+					resource: 'message',
+					operation: 'sendText',
+					chatId: '={{ $json.chat }}',
+					message: 'Oferta de fim de ano',
+					skipIfAlreadySent,
+				},
+				items: contacts,
+			});
+		const perChat = () => {
+			const counts = new Map<string, number>();
+			for (const m of sandbox.current.state.messages.filter((row) => row.source === 'in'))
+				counts.set(String(m.chat_wid), (counts.get(String(m.chat_wid)) ?? 0) + 1);
+			return [...counts.values()];
+		};
+
+		for (const skip of [true, false]) {
+			sandbox.current.reset();
+			sandbox.current.state.connection.disconnectAfterSends = 4;
+			const cut = await campaign(skip);
+			expect(cut.error?.message).toMatch(/WhatsApp não está conectado/);
+			expect(perChat()).toEqual([1, 1, 1, 1]);
+			sandbox.current.state.connection.status = 'CONNECTED';
+			const again = await campaign(skip);
+			expect(again.error).toBeUndefined();
+			const counts = perChat();
+			expect(counts).toHaveLength(10);
+			expect(counts.filter((count) => count > 1)).toHaveLength(skip ? 0 : 4);
+		}
+	});
 });
