@@ -63,7 +63,11 @@ export interface SandboxState {
 	groups: Row[];
 	whatsappContacts: Row[];
 	blockedContacts: string[];
-	connection: { status: string };
+	/**
+	 * The WhatsApp session. `disconnectAfterSends` (sandbox only): the session drops after that
+	 * many more sends, as a phone losing its connection in the middle of a campaign.
+	 */
+	connection: { status: string; disconnectAfterSends?: number };
 	/** Mutations processed, in order: the fault suite counts duplicates here. */
 	mutations: Array<{ route: string; body: unknown; at: number }>;
 	/** Webhook calls the sandbox made to registered URLs, with the status each got. */

@@ -8,6 +8,8 @@
  *   none      no limiter (allowance set huge); the transport still retries 429s
  *   batching  n8n's own Request Options > Batching, as a user would set it (1 item per
  *             window/allowance), package limiter effectively off
+ *   skip      the limiter, with Send Text and Skip If Already Sent to N distinct chats instead
+ *             of tags: each item reads the chat's sent messages first, so twice the requests
  * A last section measures the package's own cost per request against a bare HTTP loop.
  *
  * Prints one table and writes the same numbers to bench-results/bench.json (or --out <file>).
@@ -31,11 +33,11 @@ const LIMIT = Number(argument('limit', '50'));
 const WINDOW_MS = Number(argument('window-ms', '1000'));
 const N = Number(argument('n', String(LIMIT * 10)));
 const KS = argument('k', '1,3').split(',').map(Number);
-const CONTENDERS = argument('only', 'limiter,none,batching').split(',') as Contender[];
+const CONTENDERS = argument('only', 'limiter,none,batching,skip').split(',') as Contender[];
 const OUT = argument('out', join(__dirname, '..', 'bench-results', 'bench.json'));
 const COST_REQUESTS = Number(argument('cost-n', '1000'));
 
-type Contender = 'limiter' | 'none' | 'batching';
+type Contender = 'limiter' | 'none' | 'batching' | 'skip';
 
 interface Row {
 	contender: Contender | 'ideal';
@@ -90,6 +92,15 @@ function idealRow(k: number): Row {
 }
 
 function parametersFor(contender: Contender) {
+	if (contender === 'skip') {
+		return {
+			resource: 'message',
+			operation: 'sendText',
+			chatId: '={{ $json.name }}',
+			message: 'Oferta de fim de ano',
+			skipIfAlreadySent: true,
+		};
+	}
 	const parameters: IDataObject = {
 		resource: 'tag',
 		operation: 'create',
@@ -106,7 +117,7 @@ function parametersFor(contender: Contender) {
 function credentialsFor(contender: Contender, apiKey: string) {
 	return {
 		apiKey,
-		requestsPerWindow: contender === 'limiter' ? LIMIT : 1_000_000_000,
+		requestsPerWindow: contender === 'limiter' || contender === 'skip' ? LIMIT : 1_000_000_000,
 		windowSeconds: WINDOW_MS / 1000,
 	};
 }
@@ -117,7 +128,10 @@ async function scenario(sandbox: Sandbox, contender: Contender, k: number): Prom
 	sandbox.options.apiKeys = [apiKey];
 	sandbox.reset();
 	const names: string[][] = Array.from({ length: k }, () => []);
-	for (let i = 0; i < N; i++) names[i % k].push(`${contender}-${k}-${i}`);
+	// Skip sends to distinct chats (one read each); the others name distinct tags.
+	const nameOf = (i: number) =>
+		contender === 'skip' ? `55219${String(i).padStart(8, '0')}@c.us` : `${contender}-${k}-${i}`;
+	for (let i = 0; i < N; i++) names[i % k].push(nameOf(i));
 
 	const start = Date.now();
 	const results: RunResult[] = await Promise.all(
@@ -135,7 +149,8 @@ async function scenario(sandbox: Sandbox, contender: Contender, k: number): Prom
 
 	const processed = new Map<string, number[]>();
 	for (const mutation of sandbox.state.mutations) {
-		const name = String((mutation.body as IDataObject).name);
+		const body = mutation.body as IDataObject;
+		const name = String(contender === 'skip' ? body.chat_wid : body.name);
 		processed.set(name, [...(processed.get(name) ?? []), mutation.at]);
 	}
 	const outputs = results.flatMap((r) => r.items);

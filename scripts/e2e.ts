@@ -17,6 +17,7 @@ import { join } from 'path';
 
 import { apiSuite } from '../test/e2e/api.e2e';
 import { browserSuite } from '../test/e2e/browser.e2e';
+import { campaignSuite } from '../test/e2e/campaign.e2e';
 import { sendAndWaitSuite } from '../test/e2e/sendAndWait.e2e';
 import { ssrfSuite } from '../test/e2e/ssrf.e2e';
 import type { TestResult } from '../test/e2e/harness';
@@ -63,6 +64,7 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 		]);
 		stack = startedStack;
 		results.push(...(await apiSuite(stack).run()));
+		results.push(...(await campaignSuite(stack).run()));
 		// Send and Wait is proven on the 2.x line only: on 1.123.81 the text goes out, but the public
 		// API never lists the execution as waiting, and 1.x has no "Human review" tool variant.
 		if (line === '2')

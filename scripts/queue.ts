@@ -67,6 +67,10 @@ export interface N8nProcess {
 	logFile: string;
 	startSeconds: number;
 	stop(): Promise<void>;
+	/** kill -9 of the process and its children, as a machine or container dying would. */
+	kill(): Promise<void>;
+	/** Starts it again, as before (after kill or stop); pid changes. */
+	restart(): Promise<void>;
 }
 
 export interface QueueStack {
@@ -215,11 +219,16 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 				...extra,
 			};
-			const began = Date.now();
-			log(`Starting n8n ${name} (log: ${options.logFile})`);
-			const child = await startN8n(options, runtime, { args, env, readyUrl });
-			const startSeconds = seconds(began);
-			log(`n8n ${name} ready in ${startSeconds} s`);
+			let child!: Awaited<ReturnType<typeof startN8n>>;
+			const start = async () => {
+				const began = Date.now();
+				log(`Starting n8n ${name} (log: ${options.logFile})`);
+				child = await startN8n(options, runtime, { args, env, readyUrl });
+				const startSeconds = seconds(began);
+				log(`n8n ${name} ready in ${startSeconds} s`);
+				return startSeconds;
+			};
+			const startSeconds = await start();
 			const stopIt = async () => {
 				stopProcessGroup(child.child);
 				const timer = setTimeout(() => stopProcessGroup(child.child, 'SIGKILL'), 20_000);
@@ -238,6 +247,14 @@ async function startQueueStack(root: string, artifacts: string): Promise<QueueSt
 				logFile: options.logFile,
 				startSeconds,
 				stop: stopIt,
+				kill: async () => {
+					stopProcessGroup(child.child, 'SIGKILL');
+					await child.exited;
+				},
+				restart: async () => {
+					await start();
+					entry.pid = child.child.pid;
+				},
 			};
 			processes.push(entry);
 			return entry;

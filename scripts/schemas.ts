@@ -306,6 +306,37 @@ export function operationSchema(
 			},
 		};
 	}
+	if (spec.alreadySent) {
+		// Skip If Already Sent (shared/alreadySent.ts): a skipped item is the earlier message's
+		// messages/find record, without CRONCRM's msg.
+		schema.properties = {
+			...schema.properties,
+			skipped: {
+				type: 'boolean',
+				description:
+					'Only with Skip If Already Sent, when the chat already got the same content: true, and chat and message are the earlier message (nothing was sent)',
+			},
+			skipReason: {
+				type: 'string',
+				description:
+					'Why the item was skipped: when the earlier message was sent, and its shipping status',
+			},
+		};
+		schema.required = schema.required?.filter((field) => field !== 'msg');
+	}
+	if (spec.upsert) {
+		// Added by the node (shared/execute.ts): which of the two requests it made.
+		schema.description = `CRONCRM's reply to ${spec.upsert.updatePath.slice(1)} when a ${spec.upsert.record} matched, else to ${spec.path.slice(1)}`;
+		schema.properties = {
+			...schema.properties,
+			upsertAction: {
+				type: 'string',
+				enum: ['created', 'updated'],
+				description: `Whether a ${spec.upsert.record} was created or an existing one updated`,
+			},
+		};
+		schema.required = [...(schema.required ?? []), 'upsertAction'];
+	}
 	if (spec.download) {
 		schema.description = `CRONCRM's reply. With Download File on, the item also carries the file at ${spec.download.urlPath} as binary data in the field named by Put Output File in Field ("data" by default)`;
 	}
@@ -532,7 +563,10 @@ export function generateSchemas(): Map<string, string> {
 				continue;
 			}
 			const key = routeKey(spec.method, spec.path);
-			const saved = examples.get(key);
+			// Create or Update answers with either reply.
+			const saved = spec.upsert
+				? examples.get(key)?.concat(examples.get(routeKey('PUT', spec.upsert.updatePath)) ?? [])
+				: examples.get(key);
 			if (!saved)
 				throw new Error(`${resource.value}.${spec.value}: ${key} is not in the collection`);
 			write(

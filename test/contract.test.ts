@@ -9,13 +9,32 @@ const operations = RESOURCES.flatMap((resource) =>
 
 /** Custom operations (Send and Wait) reuse an endpoint another operation already covers. */
 const declarative = operations.filter((op) => !op.custom);
+/** One operation per endpoint; Create or Update combines endpoints that others cover alone. */
+const perEndpoint = declarative.filter((op) => !op.upsert);
 
 describe('The CronCrm node covers the CRONCRM collection', () => {
 	it('has one operation per endpoint: 72 in all, same method and path (trailing slash included)', () => {
 		const endpoints = ENDPOINTS.map((e) => `${e.method} ${e.path}`).sort();
-		const offered = declarative.map((op) => `${op.method} ${op.path}`).sort();
+		const offered = perEndpoint.map((op) => `${op.method} ${op.path}`).sort();
 		expect(endpoints).toHaveLength(72);
 		expect(offered).toEqual(endpoints);
+	});
+
+	it('has Create or Update on leads and contacts: its search, create and update are all in the collection', () => {
+		const upserts = declarative.filter((op) => op.upsert);
+		expect(upserts.map((op) => `${op.resource}.${op.value}`)).toEqual([
+			'contact.createOrUpdate',
+			'lead.createOrUpdate',
+		]);
+		const endpoints = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`));
+		for (const op of upserts) {
+			for (const route of [
+				`${op.method} ${op.path}`,
+				`GET ${op.upsert!.findPath}`,
+				`PUT ${op.upsert!.updatePath}`,
+			])
+				expect(endpoints.has(route)).toBe(true);
+		}
 	});
 
 	it('has custom operations only on endpoints of the collection: Send and Wait on send-message-text, Wait for Burst to End on messages/find', () => {

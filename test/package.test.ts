@@ -46,7 +46,7 @@ describe('The npm package', () => {
 		);
 		// Every output schema, where n8n's loader looks for it beside the built node.
 		const schemas = [...generateSchemas().keys()].map((path) => `dist/${path}`);
-		expect(schemas.length).toBe(75);
+		expect(schemas.length).toBe(77);
 		expect(files.filter((f) => f.includes('/__schema__/')).sort()).toEqual(schemas.sort());
 	});
 

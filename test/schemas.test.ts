@@ -24,8 +24,9 @@ describe('Output schemas (scripts/schemas.ts)', () => {
 				(op) => `nodes/CronCrm/__schema__/v1.0.0/${resource.value}/${op.value}.json`,
 			),
 		);
-		// The 72 endpoints, Send and Wait (a custom operation: its output is the answer) and Wait for Burst to End (its output is the burst).
-		expect(expected).toHaveLength(74);
+		// The 72 endpoints, Create or Update of leads and contacts, Send and Wait (a custom operation:
+		// its output is the answer) and Wait for Burst to End (its output is the burst).
+		expect(expected).toHaveLength(76);
 		expect([...committedSchemas().keys()].sort()).toEqual(
 			[...expected, 'nodes/CronCrmTrigger/__schema__/v1.0.0/output.json'].sort(),
 		);

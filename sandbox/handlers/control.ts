@@ -8,6 +8,14 @@ export const controlRoutes: Record<string, ControlHandler> = {
 		sandbox.reset();
 		return { body: { success: true } };
 	},
+	/** The WhatsApp session: { status } now, or { disconnectAfterSends: n } to drop after n sends. */
+	'POST /connection': (sandbox, body) => {
+		const { connection } = sandbox.state;
+		if (body.status !== undefined) connection.status = String(body.status);
+		if (body.disconnectAfterSends !== undefined)
+			connection.disconnectAfterSends = Number(body.disconnectAfterSends);
+		return { body: { success: true, connection } };
+	},
 	'POST /rate-limit': (sandbox, body) => {
 		sandbox.options.rateLimit = {
 			limit: Number(body.limit) || sandbox.options.rateLimit.limit,

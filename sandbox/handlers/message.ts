@@ -118,6 +118,11 @@ function sendRoute(
 		required: ['chat_wid', ...required],
 		handle: (ctx) => {
 			const { body, state, headers } = ctx;
+			// The sandbox's choice: without a WhatsApp session a send is refused, not queued, so a
+			// campaign fails midway as users see it when the phone drops (the collection is silent).
+			if (state.connection.status !== 'CONNECTED') {
+				return fail(409, 'WhatsApp não está conectado. (WhatsApp is not connected)');
+			}
 			const wid = String(body.chat_wid);
 			if (!WID.test(wid)) return fail(422, 'chat_wid inválido. (invalid chat_wid)');
 			if (options.existingChat && !chatOf(state, wid, false)) {
@@ -138,6 +143,11 @@ function sendRoute(
 			chat.modified = phpDate();
 			const row = newMessage(wid, fields, headers.totransmit === 'true');
 			state.messages.push(row);
+			const { connection } = state;
+			if (connection.disconnectAfterSends !== undefined && --connection.disconnectAfterSends <= 0) {
+				connection.status = 'DISCONNECTED';
+				delete connection.disconnectAfterSends;
+			}
 			return ok(
 				'Mensagem salva com sucesso.',
 				{ chat: chatSummary(chat), message: messageView(row) },
@@ -391,7 +401,15 @@ export const messageRoutes: RouteTable = {
 		if (!Number.isFinite(longitude) || Math.abs(longitude) > 180) {
 			return fail(422, 'longitude inválida. (longitude must be between -180 and 180)');
 		}
-		return { message_type: 'location' };
+		return {
+			message_type: 'location',
+			message_location: '',
+			message_location_is_live: 0,
+			message_location_loc: given('address') ? String(body.address) : '',
+			message_location_comment: '',
+			message_location_lat: given('latitude') ? String(body.latitude) : '',
+			message_location_lng: given('longitude') ? String(body.longitude) : '',
+		};
 	}),
 	'POST /messages/send-message-reply': sendRoute(
 		['message', 'message_reply_access_token'],

@@ -18,13 +18,15 @@ export const API_KEY_SCOPES = [
 	'workflow:delete',
 	'execution:read',
 	'execution:list',
+	'execution:retry',
+	'execution:stop',
 	'credential:create',
 	'credential:update',
 	'credential:list',
 ];
 
 /** n8n 1.x answers 400 "Invalid scopes" to these: its public API cannot list or update credentials. */
-const SCOPES_NEW_IN_2X = ['credential:update', 'credential:list'];
+const SCOPES_NEW_IN_2X = ['credential:update', 'credential:list', 'execution:stop'];
 
 export interface WorkflowSummary {
 	id: string;
@@ -353,6 +355,21 @@ export class N8nClient {
 		}
 		const error = response.body?.data;
 		return typeof error === 'string' && error !== '' ? error : undefined;
+	}
+
+	/** One execution with its data (n8n 1.x lists no waiting execution, but shows it here). */
+	async execution(id: string | number): Promise<Execution> {
+		return await this.api<Execution>('GET', `/executions/${id}?includeData=true`);
+	}
+
+	/** n8n's Stop (2.x public API): a running execution ends as canceled. */
+	async stopExecution(id: string | number): Promise<Execution> {
+		return await this.api<Execution>('POST', `/executions/${id}/stop`);
+	}
+
+	/** n8n's Retry: runs a failed execution again from the node that failed; the new execution. */
+	async retryExecution(id: string | number): Promise<Execution> {
+		return await this.api<Execution>('POST', `/executions/${id}/retry`, { loadWorkflow: false });
 	}
 
 	async executions(workflowId: string): Promise<Execution[]> {

@@ -47,7 +47,16 @@ export const QUEUE_KEYS = {
 		apiKey: 'queue-key-unshared',
 		sendingProcesses: 1,
 	},
+	/** (e) one execution on one worker at a time; the test raises the sandbox's cap for it. */
+	campaign: {
+		credentialName: 'CRONCRM (campaign crash)',
+		apiKey: 'queue-key-campaign',
+		sendingProcesses: 1,
+	},
 };
+
+/** (e): contacts in the campaign, sends CRONCRM gets before the worker dies, the raised cap. */
+const CRASH = { contacts: 300, sentBeforeKill: 100, limit: 200 };
 
 const BROADCAST = { executions: 10, perExecution: 30 };
 
@@ -388,6 +397,151 @@ export function queueSuite(stack: QueueStack, report: (line: string) => void): S
 			} finally {
 				await n8n.deactivate(workflow.id);
 			}
+		},
+	);
+
+	/**
+	 * (e) A campaign whose worker dies midway (kill -9 while its next sends wait on CRONCRM). n8n
+	 * 2.x does not run a stalled job again (maxStalledCount 0): the execution stays "running", so
+	 * the user stops it and presses Retry, which runs it again from the start. Both through the
+	 * public API. Then every contact must have exactly one message with the option on.
+	 */
+	async function campaignCrash(skipIfAlreadySent: boolean) {
+		const label = skipIfAlreadySent ? 'crash-skip' : 'crash-plain';
+		const text = `Oferta ${label} ${randomUUID().slice(0, 8)}`;
+		const saved = { ...sandbox.options.rateLimit };
+		const { windowSeconds } = QUEUE_RATE;
+		await n8n.upsertCredential(QUEUE_KEYS.campaign.credentialName, 'cronCrmApi', {
+			apiKey: QUEUE_KEYS.campaign.apiKey,
+			baseUrl: sandbox.url,
+			requestsPerWindow: CRASH.limit,
+			windowSeconds,
+			sendingProcesses: 1,
+		});
+		sandbox.options.rateLimit = { limit: CRASH.limit, windowMs: windowSeconds * 1000 };
+		const workflow = await createWorkflow(`campaign ${label}`, [
+			webhookNode(`queue-${label}`, { responseMode: 'onReceived' }),
+			{
+				id: randomUUID(),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [260, 0],
+				parameters: { fieldToSplitOut: 'body.contacts', include: 'noOtherFields', options: {} },
+			},
+			croncrmNode(
+				'Send Offer',
+				{
+					resource: 'message',
+					operation: 'sendText',
+					chatId: '={{ $json.phone }}',
+					message: text,
+					skipIfAlreadySent,
+					additionalFields: {},
+				},
+				credentialsFor('campaign'),
+				[520, 0],
+			),
+		]);
+		await n8n.activate(workflow.id);
+		const isOffer = (r: RecordedRequest) =>
+			r.route === SEND_TEXT && (r.body as { message?: string }).message === text;
+		// CRONCRM takes the first sends, then holds the rest unanswered (and unprocessed) until
+		// the worker is gone, so that the kill lands midway whatever the machine's speed.
+		let offered = 0;
+		let killed: (typeof workers)[number] | undefined;
+		sandbox.faults = (request) =>
+			request.route === SEND_TEXT && ++offered > CRASH.sentBeforeKill
+				? { kind: 'timeout', holdMs: 15_000 }
+				: undefined;
+		try {
+			const contacts = Array.from({ length: CRASH.contacts }, (_, i) => ({
+				phone: `55219${String(70000000 + i)}`,
+			}));
+			const before = new Set(workerOf().keys());
+			// The first call may meet a webhook processor that has not picked the workflow up yet.
+			await postToWebhook(`queue-${label}`, { contacts });
+			const accepted = () =>
+				sandbox.requests.filter((r) => isOffer(r) && r.status > 0 && r.status < 300);
+			const executionId = await eventually(
+				`${CRASH.sentBeforeKill} sends, then the next held`,
+				async () => {
+					const started = [...workerOf().keys()].filter((id) => !before.has(id));
+					return accepted().length >= CRASH.sentBeforeKill && offered > CRASH.sentBeforeKill
+						? started[0]
+						: undefined;
+				},
+				120_000,
+				200,
+			);
+			const victim = workers.find((w) => w.name === workerOf().get(executionId))!;
+			killed = victim;
+			await victim.kill();
+			sandbox.faults = undefined;
+			const sentBeforeKill = accepted().length;
+
+			// The execution is left "running" by the dead worker: stop it, then retry it.
+			const stuck = await n8n.execution(executionId);
+			let retried: Execution | undefined;
+			if (['running', 'new'].includes(stuck.status)) await n8n.stopExecution(executionId);
+			const settled = await n8n.execution(executionId);
+			if (settled.status !== 'success') retried = await n8n.retryExecution(executionId);
+			const finished = retried
+				? await eventually(
+						'the retried execution to finish',
+						async () => {
+							const execution = await n8n.execution(retried!.id);
+							return ['running', 'new'].includes(execution.status) ? undefined : execution;
+						},
+						180_000,
+						500,
+					)
+				: settled;
+			await n8n.deactivate(workflow.id);
+
+			const perChat = new Map<string, number>();
+			for (const r of accepted()) {
+				const chat = String((r.body as { chat_wid: string }).chat_wid);
+				perChat.set(chat, (perChat.get(chat) ?? 0) + 1);
+			}
+			const twice = [...perChat.values()].filter((count) => count > 1).length;
+			// n8n keeps the stop's "cancelled" error on an execution retried from its start, so the
+			// retry may end as error although every node ran: what it did is read from its data.
+			const sendRuns = finished.data?.resultData.runData['Send Offer'] ?? [];
+			const items = sendRuns.at(-1)?.data?.main[0] ?? [];
+			const skipped = items.filter((item) => item.json.skipped === true).length;
+			const ending =
+				finished.status === 'success'
+					? 'success'
+					: `${finished.status}: ${finished.data?.resultData.error?.message ?? 'no error message'}`;
+			report(
+				`(e) ${CRASH.contacts}-contact campaign, Skip If Already Sent ${skipIfAlreadySent ? 'on' : 'off'}: ${victim.name} killed (-9) after ${sentBeforeKill} sends; execution ${executionId} was ${stuck.status}, stopped (${settled.status}), retried as ${retried?.id ?? 'none'} (${ending}); the retry's send node: ${items.length} items, ${skipped} skipped; contacts messaged ${perChat.size}, twice ${twice}`,
+			);
+			assert.equal(items.length, CRASH.contacts, 'the retry ran the send for every contact');
+			assert.equal(skipped, skipIfAlreadySent ? sentBeforeKill : 0, 'skipped items');
+			assert.equal(perChat.size, CRASH.contacts, 'every contact got the offer');
+			return { twice, sentBeforeKill };
+		} finally {
+			sandbox.faults = undefined;
+			sandbox.options.rateLimit = saved;
+			// The next tests need both workers.
+			await killed?.restart();
+		}
+	}
+
+	suite.test(
+		'(e) a worker killed midway through a 300-contact campaign, then Retry: with Skip If Already Sent no contact gets two messages',
+		async () => {
+			const { twice } = await campaignCrash(true);
+			assert.equal(twice, 0, 'no contact messaged twice');
+		},
+	);
+
+	suite.test(
+		'(e) the same crash and Retry without the option: every contact messaged before the crash gets the offer twice',
+		async () => {
+			const { twice, sentBeforeKill } = await campaignCrash(false);
+			assert.equal(twice, sentBeforeKill, 'what the option prevents');
 		},
 	);
 

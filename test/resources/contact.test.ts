@@ -301,4 +301,88 @@ describe('CRONCRM Contact (contacts-croncrm/*)', () => {
 		expect(result.items[0].json).toEqual({ success: true, msg: 'Contato removido com sucesso.' });
 		expect(sandbox.current.state.contacts.map((c) => c.access_token)).toEqual([kept]);
 	});
+
+	describe('Create or Update: contacts-croncrm/find in the list, then change or create', () => {
+		const upsert = (list: string, phone: string, name = 'Ana Souza', additionalFields = {}) =>
+			runCronCrm(sandbox.current, {
+				parameters: {
+					resource: 'contact',
+					operation: 'createOrUpdate',
+					matchBy: 'phone',
+					name,
+					phone,
+					list: { __rl: true, mode: 'id', value: list },
+					additionalFields,
+				},
+			});
+
+		it('an import run twice gives one contact per number: created, then updated', async () => {
+			const list = await createList();
+			const first = await upsert(list, '+55 21 98824-8085', 'Ana', { variable01: 'v1' });
+			expect(first.error).toBeUndefined();
+			expect(first.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'GET /contacts-croncrm/find',
+				'POST /contacts-croncrm/create',
+			]);
+			expect(first.requests[0].query).toMatchObject({ contact: '5521988248085', list });
+			expect(first.items[0].json.upsertAction).toBe('created');
+			const token = sandbox.current.state.contacts.at(-1)!.access_token;
+
+			const second = await upsert(list, '(21) 98824-8085', 'Ana Souza', { variable01: 'v2' });
+			expect(second.error).toBeUndefined();
+			expect(second.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'GET /contacts-croncrm/find',
+				'PUT /contacts-croncrm/change',
+			]);
+			expect(second.requests[1].body).toMatchObject({
+				access_token: token,
+				name: 'Ana Souza',
+				variable01: 'v2',
+			});
+			expect(second.items[0].json.upsertAction).toBe('updated');
+			expect(sandbox.current.state.contacts).toHaveLength(1);
+			expect(sandbox.current.state.contacts[0]).toMatchObject({
+				name: 'Ana Souza',
+				variable01: 'v2',
+			});
+		});
+
+		it('a number that only contains the key, or the same number in another list, is another contact', async () => {
+			const list = await createList('Customers');
+			const other = await createList('Suppliers');
+			await upsert(other, '+55 21 9882-4808');
+			await upsert(list, '+55 21 98824-8085');
+			sandbox.current.requests.length = 0;
+			// contacts-croncrm/find answers both: one in another list, one that contains the digits.
+			const result = await upsert(list, '+55 21 9882-4808');
+			expect(result.requests[0].query).toMatchObject({ contact: '552198824808' });
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.upsertAction).toBe('created');
+			expect(sandbox.current.state.contacts).toHaveLength(3);
+		});
+
+		it('two contacts with the number in the list: an error naming them, nothing changed', async () => {
+			const list = await createList();
+			const tokens = await createContacts(list, 1);
+			await createContacts(list, 1);
+			const both = sandbox.current.state.contacts.map((c) => c.access_token);
+			expect(both[0]).toBe(tokens[0]);
+			const before = JSON.stringify(sandbox.current.state.contacts);
+			const result = await upsert(list, '5521988000000');
+			expect(result.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'GET /contacts-croncrm/find',
+			]);
+			expect(result.error?.message).toBe(
+				`Phone "5521988000000" matches 2 contacts (access_token ${both.join(', ')}) (item 0)`,
+			);
+			expect(JSON.stringify(sandbox.current.state.contacts)).toBe(before);
+		});
+
+		it('a bad phone stops the item before any request', async () => {
+			const list = await createList();
+			const result = await upsert(list, 'call me');
+			expect(result.requests).toHaveLength(0);
+			expect(result.error?.message).toMatch(/^Phone: .*"call me" \(item 0\)$/);
+		});
+	});
 });

@@ -303,4 +303,145 @@ describe('Lead (leads/*)', () => {
 		expect(result.items[0].json).toEqual({ success: true, msg: 'Cliente removido com sucesso.' });
 		expect(sandbox.current.state.leads.map((l) => l.access_token)).toEqual([kept]);
 	});
+
+	describe('Create or Update: leads/find, then leads/change for one match or leads/create for none', () => {
+		const upsert = (
+			matchBy: string,
+			additionalFields: Record<string, unknown>,
+			fullName = 'Ana Souza',
+		) =>
+			runCronCrm(sandbox.current, {
+				parameters: {
+					resource: 'lead',
+					operation: 'createOrUpdate',
+					matchBy,
+					fullName,
+					additionalFields,
+				},
+			});
+
+		/** A lead made with plain Create, as CRONCRM would hold one made elsewhere. */
+		async function existingLead(additionalFields: Record<string, unknown>) {
+			const result = await runCronCrm(sandbox.current, {
+				parameters: {
+					resource: 'lead',
+					operation: 'create',
+					fullName: 'Old Name',
+					additionalFields,
+				},
+			});
+			expect(result.error).toBeUndefined();
+			sandbox.current.requests.length = 0;
+			return sandbox.current.state.leads.at(-1)!.access_token as string;
+		}
+
+		it('no match: searches by the phone as CRONCRM stores it, then creates', async () => {
+			const result = await upsert('phone', {
+				phone: '+55 (21) 98824-8085',
+				email: 'ana@example.com',
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'GET /leads/find',
+				'POST /leads/create',
+			]);
+			expect(result.requests[0].query).toMatchObject({ phone: '5521988248085' });
+			expect(result.requests[1].body).toEqual({
+				full_name: 'Ana Souza',
+				phone: '5521988248085',
+				email: 'ana@example.com',
+			});
+			expect(result.items[0].json).toMatchObject({
+				upsertAction: 'created',
+				lead: { full_name: 'Ana Souza', phone: '5521988248085' },
+			});
+			expect(sandbox.current.state.leads).toHaveLength(1);
+		});
+
+		it('match by phone: the same form three times gives one lead, updated twice', async () => {
+			for (let run = 1; run <= 3; run++) {
+				const result = await upsert('phone', {
+					phone: '21 98824-8085',
+					observations: `run ${run}`,
+				});
+				expect(result.error).toBeUndefined();
+				expect(result.items[0].json.upsertAction).toBe(run === 1 ? 'created' : 'updated');
+			}
+			expect(sandbox.current.state.leads).toHaveLength(1);
+			expect(sandbox.current.state.leads[0]).toMatchObject({ observations: 'run 3' });
+		});
+
+		it('match by phone finds the lead by its second phone too, and updates it by access_token', async () => {
+			const token = await existingLead({ phone1: '+55 21 98824-8085' });
+			const result = await upsert('phone', { phone: '+55 21 98824-8085', cep: '01310-100' });
+			expect(result.error).toBeUndefined();
+			expect(result.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+				'GET /leads/find',
+				'PUT /leads/change',
+			]);
+			expect(result.requests[1].body).toEqual({
+				access_token: token,
+				full_name: 'Ana Souza',
+				phone: '5521988248085',
+				cep: '01310-100',
+			});
+			expect(result.items[0].json).toMatchObject({
+				upsertAction: 'updated',
+				lead: { full_name: 'Ana Souza' },
+			});
+			expect(sandbox.current.state.leads).toHaveLength(1);
+		});
+
+		it('match by email: an equal address (any case) matches; one that only resembles it does not', async () => {
+			const token = await existingLead({ email: 'Ana@Example.com' });
+			await existingLead({ email: 'ana@example.com.br' });
+			const result = await upsert('email', { email: 'ana@example.com' });
+			expect(result.error).toBeUndefined();
+			expect(result.requests[0]).toMatchObject({
+				path: '/leads/find',
+				query: { email: 'ana@example.com' },
+			});
+			expect(result.requests[1]).toMatchObject({ method: 'PUT', path: '/leads/change' });
+			expect(result.requests[1].body.access_token).toBe(token);
+			expect(sandbox.current.state.leads).toHaveLength(2);
+		});
+
+		it('match by CPF or CNPJ: the CPF as typed, compared digit by digit', async () => {
+			const token = await existingLead({ cpf: '123.456.789-09' });
+			const result = await upsert('cpfCnpj', { cpf: '123.456.789-09', email: 'new@example.com' });
+			expect(result.error).toBeUndefined();
+			expect(result.requests[0].query).toMatchObject({ cpf_cnpj: '123.456.789-09' });
+			expect(result.requests[1].body).toMatchObject({
+				access_token: token,
+				email: 'new@example.com',
+			});
+			const byCnpj = await upsert('cpfCnpj', { cnpj: '12.345.678/0001-95' });
+			expect(byCnpj.items[0].json.upsertAction).toBe('created');
+			expect(byCnpj.requests[0].query).toMatchObject({ cpf_cnpj: '12.345.678/0001-95' });
+		});
+
+		it('several matches: an error naming them, nothing created or changed', async () => {
+			const first = await existingLead({ phone: '+55 21 98824-8085' });
+			const second = await existingLead({ phone: '+55 21 98824-8085' });
+			const before = JSON.stringify(sandbox.current.state.leads);
+			const result = await upsert('phone', { phone: '+55 21 98824-8085' });
+			expect(result.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /leads/find']);
+			expect(result.error?.message).toBe(
+				`Phone "5521988248085" matches 2 leads (access_token ${first}, ${second}) (item 0)`,
+			);
+			expect(JSON.stringify(sandbox.current.state.leads)).toBe(before);
+		});
+
+		it('a key that is missing or invalid stops the item before any request', async () => {
+			const missing = await upsert('email', { phone: '+55 21 98824-8085' });
+			expect(missing.requests).toHaveLength(0);
+			expect(missing.error?.message).toBe("Match By Email: the lead's Email is empty (item 0)");
+			const invalid = await upsert('phone', { phone: 'not a phone' });
+			expect(invalid.requests).toHaveLength(0);
+			expect(invalid.error?.message).toBe(
+				'Phone: expected a phone number with country and area code, got "not a phone" (item 0)',
+			);
+			expect(sandbox.current.state.leads).toHaveLength(0);
+		});
+	});
 });

@@ -8,8 +8,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { CronCrmRequest } from '../transport';
 import { croncrmDownload, croncrmRequest, TIMEOUTS } from '../transport';
+import { sendUnlessAlreadySent } from './alreadySent';
 import type { OperationSpec } from './operation';
+import { keyValueOf, matchingRecords, matchKeyOf, searchQueryOf } from './upsert';
 
 function valueAt(source: IDataObject, path: string): unknown {
 	return path
@@ -67,7 +70,11 @@ export function executeOperation(spec: OperationSpec) {
 		const pairedItem = { item: itemIndex };
 
 		if (!spec.pagedRecords) {
-			const body = await croncrmRequest(this, request, itemIndex);
+			const body = spec.upsert
+				? await createOrUpdate(this, spec, request, itemIndex)
+				: spec.alreadySent && this.getNodeParameter('skipIfAlreadySent', false)
+					? await sendUnlessAlreadySent(this, spec.alreadySent, request, itemIndex)
+					: await croncrmRequest(this, request, itemIndex);
 			const item: INodeExecutionData = { json: body, pairedItem };
 			const failures = spec.partialFailures?.(body) ?? [];
 			if (failures.length > 0) {
@@ -88,28 +95,7 @@ export function executeOperation(spec: OperationSpec) {
 
 		const returnAll = this.getNodeParameter('returnAll', false) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', 50) as number);
-		const records: unknown[] = [];
-		// Only the groups searches document `page`, but every search answers with the same
-		// page/pages/limit/count fields, so every search is paged the same way.
-		for (let page = 1; records.length < limit; page++) {
-			const body = await croncrmRequest(
-				this,
-				{ ...request, qs: { ...request.qs, page } },
-				itemIndex,
-			);
-			const batch = recordsOf(body, spec.pagedRecords);
-			if (batch === undefined) {
-				throw new NodeApiError(this.getNode(), body as JsonObject, {
-					itemIndex,
-					message: `CRONCRM's reply has no list of records under "${spec.pagedRecords}"`,
-					description: `${request.method} ${request.url} answered ${Object.keys(body).join(', ')}. Nothing is hidden: the reply is not what the API documents.`,
-				});
-			}
-			if (batch.length === 0) break;
-			records.push(...batch);
-			const pages = Number(body.pages);
-			if (!Number.isFinite(pages) || page >= pages) break;
-		}
+		const records = await readRecords(this, request, spec.pagedRecords, limit, itemIndex);
 		return records.slice(0, limit).map((record) => ({
 			// Some lists hold bare ids (blocked contacts): give them a field name.
 			json:
@@ -117,6 +103,93 @@ export function executeOperation(spec: OperationSpec) {
 			pairedItem,
 		}));
 	};
+}
+
+/**
+ * The records of a search, page after page, up to `limit`. Only the groups searches document
+ * `page`, but every search answers with the same page/pages/limit/count fields, so every search
+ * is paged the same way.
+ */
+async function readRecords(
+	ctx: IExecutePaginationFunctions,
+	request: CronCrmRequest,
+	recordsKey: string,
+	limit: number,
+	itemIndex: number,
+): Promise<unknown[]> {
+	const records: unknown[] = [];
+	for (let page = 1; records.length < limit; page++) {
+		const body = await croncrmRequest(ctx, { ...request, qs: { ...request.qs, page } }, itemIndex);
+		const batch = recordsOf(body, recordsKey);
+		if (batch === undefined) {
+			throw new NodeApiError(ctx.getNode(), body as JsonObject, {
+				itemIndex,
+				message: `CRONCRM's reply has no list of records under "${recordsKey}"`,
+				description: `${request.method} ${request.url} answered ${Object.keys(body).join(', ')}. Nothing is hidden: the reply is not what the API documents.`,
+			});
+		}
+		if (batch.length === 0) break;
+		records.push(...batch);
+		const pages = Number(body.pages);
+		if (!Number.isFinite(pages) || page >= pages) break;
+	}
+	return records;
+}
+
+/**
+ * Create or Update: looks for the record by the Match By key (prepareRequest made sure the item
+ * has it) and updates the one match, or creates the record when none matches. Several matches
+ * stop the item before anything changes: which one to update is the user's call, not a guess.
+ */
+async function createOrUpdate(
+	ctx: IExecutePaginationFunctions,
+	spec: OperationSpec,
+	request: CronCrmRequest,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const upsert = spec.upsert!;
+	const key = matchKeyOf(upsert, ctx.getNodeParameter('matchBy', upsert.keys[0].value) as string);
+	const body = request.body ?? {};
+	const keyValue = keyValueOf(key, body)!;
+	const candidates = await readRecords(
+		ctx,
+		{
+			method: 'GET',
+			url: upsert.findPath,
+			qs: searchQueryOf(key, body, keyValue),
+			extra: request.extra,
+		},
+		upsert.records,
+		Infinity,
+		itemIndex,
+	);
+	const matches = matchingRecords(key, body, keyValue, candidates);
+	if (matches.length > 1) {
+		const tokens = matches.map((record) => String(record.access_token)).join(', ');
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${key.name} "${keyValue}" matches ${matches.length} ${upsert.record}s (access_token ${tokens}) (item ${itemIndex})`,
+			{
+				itemIndex,
+				description: `Nothing was created or changed. Update the right one with its access_token, or match by another key.`,
+			},
+		);
+	}
+	if (matches.length === 1) {
+		const reply = await croncrmRequest(
+			ctx,
+			{
+				...request,
+				method: 'PUT',
+				url: upsert.updatePath,
+				body: { ...body, access_token: matches[0].access_token },
+			},
+			itemIndex,
+		);
+		return { ...reply, upsertAction: 'updated' };
+	}
+	const reply = await croncrmRequest(ctx, request, itemIndex);
+	return { ...reply, upsertAction: 'created' };
 }
 
 async function downloadInto(

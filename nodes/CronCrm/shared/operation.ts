@@ -71,6 +71,48 @@ export interface OperationSpec {
 	 * routing cannot do (waiting for a reply). The node lists it in `customOperations`.
 	 */
 	custom?: CustomOperation;
+	/**
+	 * Create or Update: before creating, the record is looked for by the key the user picks
+	 * (Match By); one match is updated instead, several stop the item (shared/upsert.ts).
+	 */
+	upsert?: UpsertSpec;
+	/**
+	 * A send that offers "Skip If Already Sent": whether a message CRONCRM holds (a messages/find
+	 * record's `message`) carries the same content as this request (shared/alreadySent.ts).
+	 */
+	alreadySent?: SameContent;
+}
+
+/** Whether a sent message (as messages/find shows it) carries the content of a send's request. */
+export type SameContent = (request: IDataObject, message: IDataObject) => boolean;
+
+/** How Create or Update finds the record it would otherwise duplicate. */
+export interface UpsertSpec {
+	/** The record's name in messages, e.g. "lead". */
+	record: string;
+	/** The search (GET) that finds candidates, and where its reply lists them. */
+	findPath: string;
+	records: string;
+	/** The update (PUT); it gets the create's fields plus the match's access_token. */
+	updatePath: string;
+	keys: MatchKey[];
+}
+
+/** One way to match an existing record, e.g. by phone. */
+export interface MatchKey {
+	/** Match By's option value and name. */
+	value: string;
+	name: string;
+	/** The request fields holding the key (the first one given is used), by API name. */
+	fields: string[];
+	/** The search's parameter for the key. */
+	query: string;
+	/** Search parameters that narrow the search, copied from the request (e.g. the contact's list). */
+	scope?: Array<{ field: string; query: string; recordPath: string }>;
+	/** The record's fields compared with the key: any equal one matches. */
+	recordFields: string[];
+	/** How a key and a record's field are compared (the search may be fuzzy or partial). */
+	normalize: (value: string) => string;
 }
 
 export interface CustomOperation {
@@ -217,6 +259,50 @@ function operationProperties(resource: string, spec: OperationSpec): INodeProper
 			description:
 				"Whether to ask CRONCRM first whether the chat's number has WhatsApp (tools/have-whatsapp) and send to the chat ID it answers, which covers Brazil's ninth digit and Meta's private @lid/@jid IDs. A number without WhatsApp fails its item and nothing is sent. Costs one request per distinct number per execution.",
 		});
+	}
+
+	if (spec.upsert) {
+		const keys = spec.upsert.keys;
+		const matchBy: INodeProperties = {
+			displayName: 'Match By',
+			name: 'matchBy',
+			type: 'options',
+			noDataExpression: true,
+			default: '',
+			displayOptions,
+			options: keys.map((key) => ({
+				name: key.name,
+				value: key.value,
+				description: `An existing ${spec.upsert!.record} with the same ${key.name.toLowerCase()} is updated; the field must be given`,
+			})),
+			description: `How to find the ${spec.upsert.record} to update instead of creating a second one`,
+		};
+		// Set here rather than in the literal above: n8n's lint wants a literal default there.
+		matchBy.default = keys[0].value;
+		properties.unshift(matchBy);
+	}
+
+	if (spec.alreadySent) {
+		properties.push(
+			{
+				displayName: 'Skip If Already Sent',
+				name: 'skipIfAlreadySent',
+				type: 'boolean',
+				default: false,
+				displayOptions,
+				description:
+					"Whether to skip the item when this chat already got the same content within the window, so a retried or re-run campaign never messages a contact twice. Reads the chat's sent messages first (messages/find): one extra request per chat per execution. Queued messages count; cancelled and failed ones do not.",
+			},
+			{
+				displayName: 'Window (Hours)',
+				name: 'skipWindowHours',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 24,
+				displayOptions: { show: { ...displayOptions.show, skipIfAlreadySent: [true] } },
+				description: 'How far back to look for the same message, in hours',
+			},
+		);
 	}
 
 	if (spec.partialFailures) {

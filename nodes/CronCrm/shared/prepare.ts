@@ -5,6 +5,8 @@ import type { FieldSpec } from './fields';
 import type { OperationSpec } from './operation';
 import { locationOf } from './operation';
 import { CREDENTIAL_NAME } from '../transport';
+import { DEFAULT_WINDOW_HOURS, windowHoursOf } from './alreadySent';
+import { keyValueOf, matchKeyOf } from './upsert';
 import { checkedChatId } from './whatsappCheck';
 import type { PhoneRules } from './values';
 import {
@@ -152,6 +154,34 @@ export function prepareRequest(spec: OperationSpec) {
 				fail((error as Error).message);
 			}
 			for (const alias of field.alsoSentAs ?? []) target[alias] = target[field.apiName];
+		}
+
+		if (spec.alreadySent && this.getNodeParameter('skipIfAlreadySent', false)) {
+			const hours = windowHoursOf(this.getNodeParameter('skipWindowHours', DEFAULT_WINDOW_HOURS));
+			if (typeof hours === 'string') {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Window (Hours): ${hours} (item ${itemIndex})`,
+					{ itemIndex, description: 'Skip If Already Sent looks back this far. Nothing was sent.' },
+				);
+			}
+		}
+
+		if (spec.upsert) {
+			const key = matchKeyOf(
+				spec.upsert,
+				this.getNodeParameter('matchBy', spec.upsert.keys[0].value) as string,
+			);
+			if (keyValueOf(key, target) === undefined) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Match By ${key.name}: the ${spec.upsert.record}'s ${key.name} is empty (item ${itemIndex})`,
+					{
+						itemIndex,
+						description: `Create or Update finds the ${spec.upsert.record} by it: add the field under Additional Fields. Nothing was sent for this item.`,
+					},
+				);
+			}
 		}
 
 		const problem = spec.validate?.(target);

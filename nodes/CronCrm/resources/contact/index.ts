@@ -1,6 +1,7 @@
 import { accessToken, locator, str } from '../../shared/fields';
 import type { FieldSpec } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
+import { digitsOnly } from '../../shared/upsert';
 
 const name = (required = false) =>
 	str('name', 'Name', 'name', { required, description: "The contact's name" });
@@ -64,6 +65,36 @@ export const contactResource: ResourceSpec = {
 			path: '/contacts-croncrm/create',
 			fields: [name(true), phone(true), contactList(true)],
 			optional: details,
+		},
+		{
+			value: 'createOrUpdate',
+			name: 'Create or Update',
+			action: 'Create or update a contact',
+			description:
+				'Update the contact with the same phone number in the same list, or save it when the list has none: an import run twice gives one contact per number. Needs the name, the phone number and the list. Returns the contact and upsertAction, created or updated (contacts-croncrm/find, then contacts-croncrm/change or contacts-croncrm/create).',
+			method: 'POST',
+			path: '/contacts-croncrm/create',
+			fields: [name(true), phone(true), contactList(true)],
+			optional: details,
+			upsert: {
+				record: 'contact',
+				findPath: '/contacts-croncrm/find',
+				records: 'contacts',
+				updatePath: '/contacts-croncrm/change',
+				keys: [
+					{
+						value: 'phone',
+						name: 'Phone',
+						fields: ['phone'],
+						// contacts-croncrm/find's contact matches part of a number or name: compared again.
+						query: 'contact',
+						// A contact belongs to one list: the same number in another list is another contact.
+						scope: [{ field: 'list_access_token', query: 'list', recordPath: 'list.access_token' }],
+						recordFields: ['phone'],
+						normalize: digitsOnly,
+					},
+				],
+			},
 		},
 		{
 			value: 'getMany',

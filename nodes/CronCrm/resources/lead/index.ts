@@ -1,6 +1,7 @@
 import { accessToken, chatId, sendAsUser, str } from '../../shared/fields';
 import type { FieldSpec } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
+import { caseless, digitsOnly } from '../../shared/upsert';
 
 const fullName = (required = false) =>
 	str('fullName', 'Full Name', 'full_name', { required, description: "The client's full name" });
@@ -103,6 +104,51 @@ export const leadResource: ResourceSpec = {
 			// saved example fills only full_name.
 			fields: [fullName(true)],
 			optional: leadDetails,
+		},
+		{
+			value: 'createOrUpdate',
+			name: 'Create or Update',
+			action: 'Create or update a lead',
+			description:
+				'Update the lead with the same phone, email or CPF/CNPJ (you pick which), or create it when there is none: a form sent twice gives one lead. Needs the full name and the key. Returns the lead and upsertAction, created or updated (leads/find, then leads/change or leads/create).',
+			method: 'POST',
+			path: '/leads/create',
+			fields: [fullName(true)],
+			optional: leadDetails,
+			upsert: {
+				record: 'lead',
+				findPath: '/leads/find',
+				records: 'leads',
+				updatePath: '/leads/change',
+				keys: [
+					{
+						value: 'phone',
+						name: 'Phone',
+						fields: ['phone'],
+						query: 'phone',
+						// leads/find's phone looks in all three phones.
+						recordFields: ['phone', 'phone1', 'phone2'],
+						normalize: digitsOnly,
+					},
+					{
+						value: 'email',
+						name: 'Email',
+						fields: ['email'],
+						query: 'email',
+						// leads/find's email "equals or resembles": only an equal one matches.
+						recordFields: ['email'],
+						normalize: caseless,
+					},
+					{
+						value: 'cpfCnpj',
+						name: 'CPF or CNPJ',
+						fields: ['cpf', 'cnpj'],
+						query: 'cpf_cnpj',
+						recordFields: ['cpf', 'cnpj'],
+						normalize: digitsOnly,
+					},
+				],
+			},
 		},
 		{
 			value: 'getMany',

@@ -1,5 +1,6 @@
 import type { FieldSpec } from '../../shared/fields';
 import { chatId, sendAsUser, str } from '../../shared/fields';
+import { sameFile } from '../../shared/alreadySent';
 import type { OperationSpec } from '../../shared/operation';
 
 /**
@@ -31,6 +32,8 @@ interface MediaSpec {
 	mimeTypeExample: string;
 	/** WhatsApp shows no caption under voice and audio messages: the endpoint takes none. */
 	caption: boolean;
+	/** CRONCRM's message_type for it (document, image, video, audio). */
+	messageType: string;
 }
 
 /** The media sends take the same fields: a public URL, the file's name, type and size. */
@@ -59,6 +62,7 @@ export function mediaOperation(media: MediaSpec): OperationSpec {
 		action: `Send ${aNoun}`,
 		description: `Send ${aNoun} that CRONCRM fetches from a public http(s) URL. Needs the chat, the URL, the file name and the MIME type; optionally ${media.caption ? 'a caption and ' : ''}the size. Returns the chat and the stored message with the file's details (${media.path.slice(1)}).`,
 		path: media.path,
+		alreadySent: sameFile(media.messageType),
 		fields: [
 			{
 				name: 'url',

@@ -5,6 +5,7 @@ import { dateRange, mediaOperation, messageToken, sendOperation } from './fields
 import { sendAndWaitOperation } from './sendAndWait';
 // Wait for Burst to End (chatbots: one answer per burst): its own folder, see burst/index.ts.
 import { waitForBurstOperation } from './burst';
+import { sameContacts, sameLocation, sameText } from '../../shared/alreadySent';
 
 const MESSAGE_TEXT = {
 	...str('message', 'Message', 'message', { required: true }),
@@ -26,6 +27,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Send a text message (emoji allowed) to a person or group. Needs the chat (phone number or WhatsApp ID) and the text; optionally the CRONCRM user to send as. Returns the chat and the stored message with its access_token and delivery status (messages/send-message-text).',
 			path: '/messages/send-message-text',
+			alreadySent: sameText,
 			fields: [MESSAGE_TEXT],
 		}),
 		// Send and Wait for Response: a custom operation (links to n8n, then the execution waits).
@@ -37,6 +39,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Send a text through the chatbot, so that the contact\'s answer fires the chatbot\'s triggers (e.g. "how does it work"); it does nothing to chats already in service or waiting for an agent. Needs the chat and the text. Returns the chat and the stored message (messages/send-message-and-add-trigger-chatbot).',
 			path: '/messages/send-message-and-add-trigger-chatbot',
+			alreadySent: sameText,
 			fields: [MESSAGE_TEXT],
 		}),
 		sendOperation({
@@ -46,6 +49,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Reply to a sent or received message, quoting it. Needs the chat, the access_token of the message to quote and the text. Returns the chat and the stored reply (messages/send-message-reply).',
 			path: '/messages/send-message-reply',
+			alreadySent: sameText,
 			fields: [
 				messageToken('replyTo', 'message_reply_access_token', 'The message to reply to'),
 				MESSAGE_TEXT,
@@ -64,6 +68,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendFile',
+			messageType: 'document',
 			noun: 'File',
 			path: '/messages/send-message-file',
 			placeholder: 'https://example.com/report.pdf',
@@ -72,6 +77,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendImage',
+			messageType: 'image',
 			noun: 'Image',
 			path: '/messages/send-message-image',
 			placeholder: 'https://example.com/photo.jpg',
@@ -80,6 +86,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendVideo',
+			messageType: 'video',
 			noun: 'Video',
 			path: '/messages/send-message-video',
 			placeholder: 'https://example.com/clip.mp4',
@@ -88,6 +95,7 @@ export const messageResource: ResourceSpec = {
 		}),
 		mediaOperation({
 			value: 'sendAudio',
+			messageType: 'audio',
 			noun: 'Audio',
 			path: '/messages/send-message-audio',
 			placeholder: 'https://example.com/voice.mp3',
@@ -101,6 +109,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				"Share one contact as a contact card (vCard). Needs the chat, the contact's phone number and name. Returns the chat and the stored message (messages/send-contact-vcard).",
 			path: '/messages/send-contact-vcard',
+			alreadySent: sameContacts('contact_phone'),
 			fields: [
 				{
 					name: 'contactPhone',
@@ -123,6 +132,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Share several contacts at once as contact cards; CRONCRM checks that each has WhatsApp. Needs the chat and the phone numbers, comma-separated. Returns the chat and the stored message (messages/send-contact-vcard-list).',
 			path: '/messages/send-contact-vcard-list',
+			alreadySent: sameContacts('contact_list'),
 			fields: [
 				{
 					name: 'contactList',
@@ -142,6 +152,7 @@ export const messageResource: ResourceSpec = {
 			description:
 				'Send a location: a map pin (latitude and longitude), an address, or both. Needs the chat. Returns the chat and the stored message (messages/send-location).',
 			path: '/messages/send-location',
+			alreadySent: sameLocation,
 			fields: [
 				{
 					name: 'latitude',
