@@ -154,11 +154,11 @@ export function sendAndWaitSuite(
 	}
 
 	/** Opens `url` in a fresh Chromium; `use` drives the page. */
-	async function inChromium(url: string, use: (page: Page) => Promise<void>) {
+	async function inChromium(url: string, use: (page: Page) => Promise<void>, height = 820) {
 		const context = await chromium.launchPersistentContext(freshProfileDir(), {
 			executablePath: options.chromiumPath,
 			args: CHROMIUM_ARGS,
-			viewport: { width: 720, height: 820 },
+			viewport: { width: 720, height },
 		});
 		try {
 			const page = await context.newPage();
@@ -218,10 +218,14 @@ export function sendAndWaitSuite(
 			await expectWaiting(execution.id);
 
 			if (options.chromiumPath) {
-				await inChromium(links.Aprovar, async (approvalPage) => {
-					await approvalPage.getByRole('button', { name: 'Aprovar' }).waitFor();
-					await screenshot(approvalPage, 'send-and-wait-approval.png');
-				});
+				await inChromium(
+					links.Aprovar,
+					async (approvalPage) => {
+						await approvalPage.getByRole('button', { name: 'Aprovar' }).waitFor();
+						await screenshot(approvalPage, 'send-and-wait-approval.png');
+					},
+					300,
+				);
 				await expectWaiting(execution.id);
 			}
 
