@@ -130,16 +130,27 @@ export function sendAndWaitSuite(
 			},
 			/** The execution once it finished, and what the CRONCRM node output. */
 			async finished(id: Execution['id']) {
-				const execution = await eventually('the resumed execution to finish', async () => {
-					const found = await executionById(id);
-					// Only an end state: while resuming, n8n 1.x shows the execution as "new" for a
-					// moment, with the waiting node's run already taken off its data.
-					return FINISHED.has(found.status) ? found : undefined;
+				const outputOf = (execution: Execution) =>
+					(execution.data?.resultData.runData.Ask ?? []).flatMap((run) =>
+						(run.data?.main[0] ?? []).map((item) => item.json),
+					);
+				const seen: string[] = [];
+				const execution = await eventually(
+					'the resumed execution to finish with the answer',
+					async () => {
+						const found = await executionById(id);
+						const output = outputOf(found);
+						const state = `${found.status} with ${output.length} item(s)`;
+						if (seen.at(-1) !== state) seen.push(state);
+						// An end state with the resumed node's run in its data: n8n 1.x shows a resuming
+						// execution for a moment without the waiting node's run (taken off to run it again).
+						return FINISHED.has(found.status) && output.length > 0 ? found : undefined;
+					},
+				).catch((error: Error) => {
+					throw new Error(`${error.message}; seen: ${seen.join(' → ')}`);
 				});
-				const output = (execution.data?.resultData.runData.Ask ?? []).flatMap((run) =>
-					(run.data?.main[0] ?? []).map((item) => item.json),
-				);
-				return { execution, output };
+				if (seen.length > 1) console.log(`    execution ${id}: ${seen.join(' → ')}`);
+				return { execution, output: outputOf(execution) };
 			},
 		};
 	}
