@@ -142,8 +142,11 @@ export function sendAndWaitSuite(
 						const output = outputOf(found);
 						const state = `${found.status} with ${output.length} item(s)`;
 						if (seen.at(-1) !== state) seen.push(state);
-						// An end state with the resumed node's run in its data: n8n 1.x shows a resuming
-						// execution for a moment without the waiting node's run (taken off to run it again).
+						// An end state with the resumed node's run in its data. While resuming, n8n takes
+						// the waiting node's run off the data to run it again; n8n 1.x on SQLite then saves
+						// the final status and the final data in two writes (@n8n/db's
+						// updateExistingExecution, no transaction), so a read in between sees "success"
+						// with the data of the run still missing.
 						return FINISHED.has(found.status) && output.length > 0 ? found : undefined;
 					},
 				).catch((error: Error) => {
