@@ -1,9 +1,9 @@
 /**
  * `npm run test:e2e`: starts the same stack as `npm run dev` (fresh n8n database, its own ports)
  * and runs the end-to-end suites against it: on n8n 2.x (SSRF protection on) the public-API suite,
- * Send and Wait, the browser suite in headless Chromium and the SSRF suite; then the public-API
- * suite again on n8n 1.x (a new stack on the same ports). Installs Node 24, both n8n versions
- * and Chromium on first run.
+ * Send and Wait (its form in headless Chromium), the editor's browser suite and the SSRF suite;
+ * then the public-API and Send and Wait suites again on n8n 1.x (a new stack on the same ports).
+ * Installs Node 24, both n8n versions and Chromium on first run.
  *
  * Options: --no-browser (API suite only), --keep (leave the stack running after the tests),
  * --update-screenshots (copy the README's screenshots to docs/screenshots), --n8n-line=2 or
@@ -11,6 +11,7 @@
  * Ports: E2E_N8N_PORT (5800), E2E_BROKER_PORT (5801), E2E_SANDBOX_PORT (5802).
  * Artifacts (n8n logs, every screenshot): test-artifacts/e2e/.
  */
+import { randomBytes } from 'crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -18,7 +19,7 @@ import { join } from 'path';
 import { apiSuite } from '../test/e2e/api.e2e';
 import { browserSuite } from '../test/e2e/browser.e2e';
 import { campaignSuite } from '../test/e2e/campaign.e2e';
-import { sendAndWaitSuite } from '../test/e2e/sendAndWait.e2e';
+import { HMAC_SIGNATURE_SECRET_ENV, sendAndWaitSuite } from '../test/e2e/sendAndWait.e2e';
 import { ssrfSuite } from '../test/e2e/ssrf.e2e';
 import type { TestResult } from '../test/e2e/harness';
 import { ensureChromium } from './lib/browser';
@@ -38,6 +39,9 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 	const n8nPort = Number(process.env.E2E_N8N_PORT ?? 5800);
 	// startStack installs and starts the line ensureRuntime reads from CRONCRM_N8N_LINE.
 	process.env.CRONCRM_N8N_LINE = line;
+	// n8n's secret for signing resume URLs, known here so the Send and Wait suite can make forged
+	// links that pass n8n's own check and reach the package's.
+	process.env[HMAC_SIGNATURE_SECRET_ENV] = randomBytes(32).toString('hex');
 	const userFolder = mkdtempSync(join(tmpdir(), 'croncrm-e2e-n8n-'));
 	let stack: Stack | undefined;
 	const results: TestResult[] = [];
@@ -65,17 +69,18 @@ async function runLine(line: N8nLine, artifacts: string, withBrowser: boolean): 
 		stack = startedStack;
 		results.push(...(await apiSuite(stack).run()));
 		results.push(...(await campaignSuite(stack).run()));
-		// Send and Wait is proven on the 2.x line only: on 1.123.81 the text goes out, but the public
-		// API never lists the execution as waiting, and 1.x has no "Human review" tool variant.
-		if (line === '2')
-			results.push(
-				...(await sendAndWaitSuite(stack, {
-					chromiumPath: chromium,
-					artifacts,
-					updateReadmeShots: process.argv.includes('--update-screenshots'),
-				}).run()),
-			);
-		if (chromium)
+		// On both lines; the suite reads waiting executions by id, which 1.x's API needs, and checks
+		// the "Human review" tool variant only on 2.x, which has it.
+		results.push(
+			...(await sendAndWaitSuite(stack, {
+				chromiumPath: chromium,
+				artifacts,
+				updateReadmeShots: process.argv.includes('--update-screenshots'),
+				n8nLine: line,
+			}).run()),
+		);
+		// The editor's browser suite stays on 2.x.
+		if (chromium && line === '2')
 			results.push(
 				...(await browserSuite(stack, chromium, artifacts, {
 					updateReadmeShots: process.argv.includes('--update-screenshots'),
@@ -115,10 +120,10 @@ async function main() {
 		console.error(`--n8n-line=${only}: expected one of ${Object.keys(N8N_LINES).join(', ')}`);
 		process.exit(1);
 	}
-	// 2.x first, with the browser suite; the browser suite stays on 2.x.
+	// 2.x first. Chromium on both lines: Send and Wait's form runs in it on each.
 	const lines: N8nLine[] = only ? [only as N8nLine] : ['2', '1'];
 	const runs: LineRun[] = [];
-	for (const line of lines) runs.push(await runLine(line, artifacts, withBrowser && line === '2'));
+	for (const line of lines) runs.push(await runLine(line, artifacts, withBrowser));
 
 	let ok = true;
 	console.log('');

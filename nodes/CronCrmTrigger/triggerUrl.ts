@@ -1,11 +1,8 @@
-import {
-	createCipheriv,
-	createDecipheriv,
-	createHash,
-	createHmac,
-	randomBytes,
-	timingSafeEqual,
-} from 'crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'crypto';
+
+import { derivedKey, macFor } from '../CronCrm/shared/derivedKeys';
+
+export { sameSecret } from '../CronCrm/shared/derivedKeys';
 
 /**
  * What the URL a trigger writes into a CRONCRM slot carries, so that neither accepting an event
@@ -25,21 +22,9 @@ export const SECRET_PARAM = 'croncrm_secret';
 /** Query parameter holding the encrypted previous URL of the slot (absent: the slot was empty). */
 export const UNDO_PARAM = 'croncrm_undo';
 
-/** A key for one purpose, derived from the API key: the API key itself is never sent. */
-function derivedKey(apiKey: string, purpose: 'secret' | 'undo'): Buffer {
-	return createHmac('sha256', apiKey).update(`n8n-nodes-croncrm/trigger/${purpose}`).digest();
-}
-
 /** The secret of a trigger node: the same in every process and at every moment. */
 export function secretFor(apiKey: string, identity: string): string {
-	return createHmac('sha256', derivedKey(apiKey, 'secret')).update(identity).digest('base64url');
-}
-
-/** Constant-time comparison; hashing first gives both sides the same length. */
-export function sameSecret(given: unknown, expected: string): boolean {
-	if (typeof given !== 'string' || given === '' || expected === '') return false;
-	const digest = (value: string) => createHash('sha256').update(value).digest();
-	return timingSafeEqual(digest(given), digest(expected));
+	return macFor(apiKey, 'trigger/secret', identity);
 }
 
 const IV_BYTES = 12;
@@ -48,7 +33,7 @@ const TAG_BYTES = 16;
 /** Encrypts a slot's previous URL; `context` (node identity and slot) is authenticated too. */
 export function sealUndo(apiKey: string, context: string, previous: string): string {
 	const iv = randomBytes(IV_BYTES);
-	const cipher = createCipheriv('aes-256-gcm', derivedKey(apiKey, 'undo'), iv);
+	const cipher = createCipheriv('aes-256-gcm', derivedKey(apiKey, 'trigger/undo'), iv);
 	cipher.setAAD(Buffer.from(context));
 	const sealed = Buffer.concat([cipher.update(previous, 'utf8'), cipher.final()]);
 	return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
@@ -61,7 +46,7 @@ export function openUndo(apiKey: string, context: string, record: string): strin
 		if (bytes.length < IV_BYTES + TAG_BYTES) return undefined;
 		const decipher = createDecipheriv(
 			'aes-256-gcm',
-			derivedKey(apiKey, 'undo'),
+			derivedKey(apiKey, 'trigger/undo'),
 			bytes.subarray(0, IV_BYTES),
 		);
 		decipher.setAAD(Buffer.from(context));

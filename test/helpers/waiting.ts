@@ -3,11 +3,12 @@
  * engine and contexts:
  * - the execution "Input → CRONCRM" runs until the node puts it to wait (WorkflowExecute);
  * - a small HTTP server plays n8n's waiting-webhook endpoint
- *   (<base>/webhook-waiting/<executionId>/<node id>): it checks the URL's signature as n8n's
- *   WaitingWebhooks does, parses the body as n8n does (multipart into { data, files }), runs the
- *   node's webhook in a real WebhookContext and, when the node returns the answer, resumes the
- *   execution with it (WorkflowExecute again, which disables the waiting node and passes the
- *   answer on, as on a real resume);
+ *   (<base>/webhook-waiting/<executionId>/<node id>): it checks the URL's signature as the n8n
+ *   line chosen does (see N8nSignatures), parses the body as n8n does (multipart into
+ *   { data, files }), runs the node's webhook in a real WebhookContext whose execution id is the
+ *   one in the path, as n8n's, and, when the node returns the answer, resumes the execution with
+ *   it (WorkflowExecute again, which disables the waiting node and passes the answer on, as on
+ *   a real resume);
  * - a timed-out wait is resumed as n8n's WaitTracker does: the same execution data, run again.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
@@ -15,6 +16,7 @@ import type { AddressInfo } from 'net';
 import { parse as parseQuery } from 'querystring';
 
 import {
+	ExecuteContext,
 	ExecutionLifecycleHooks,
 	InstanceSettings,
 	WebhookContext,
@@ -60,12 +62,24 @@ export interface WaitingExecution {
 	resumed: Promise<IRun>;
 }
 
+/**
+ * How the n8n played here treats its own `signature` on resume URLs:
+ * - `checked` (n8n 2.x): nodes get getSignedResumeUrl, and every Send and Wait link must carry a
+ *   valid signature (else 401);
+ * - `whenRequired` (n8n 1.x from late 2024, e.g. 1.123): nodes get getSignedResumeUrl and
+ *   setSignatureValidationRequired; the signature is checked only for executions whose node
+ *   called the latter (n8n-core 2.41 has no such method, so the server lends it to the node);
+ * - `none` (older n8n): no getSignedResumeUrl, links are the plain resume URL, nothing checked.
+ */
+export type N8nSignatures = 'checked' | 'whenRequired' | 'none';
+
 export interface WaitingServer {
 	base: string;
 	start(
 		sandbox: Sandbox,
 		parameters: IDataObject,
 		items?: IDataObject[],
+		options?: { nodeId?: string },
 	): Promise<WaitingExecution>;
 	/** Plays n8n's WaitTracker once the wait limit has passed. */
 	timeOut(execution: WaitingExecution): Promise<IRun>;
@@ -99,14 +113,48 @@ function hooksFor(onEnd: (run: IRun) => void) {
 	return hooks;
 }
 
+/** The prototype n8n-core defines getSignedResumeUrl on (NodeExecutionContext, not exported). */
+function signingPrototype(): Record<string, unknown> {
+	let prototype = ExecuteContext.prototype as unknown as Record<string, unknown> | null;
+	while (prototype && !Object.prototype.hasOwnProperty.call(prototype, 'getSignedResumeUrl')) {
+		prototype = Object.getPrototypeOf(prototype) as Record<string, unknown> | null;
+	}
+	if (!prototype) throw new Error('n8n-core has no getSignedResumeUrl any more');
+	return prototype;
+}
+
+/** Makes the node contexts look like those of the n8n line played, while `run` runs. */
+async function asN8nLine<T>(signatures: N8nSignatures, run: () => Promise<T>): Promise<T> {
+	if (signatures === 'checked') return await run();
+	const prototype = signingPrototype();
+	const original = prototype.getSignedResumeUrl;
+	if (signatures === 'none') delete prototype.getSignedResumeUrl;
+	else {
+		// As n8n 1.x's ExecuteContext: marks the execution for n8n's signature check.
+		prototype.setSignatureValidationRequired = function (this: {
+			runExecutionData: IRunExecutionData & { validateSignature?: boolean };
+		}) {
+			this.runExecutionData.validateSignature = true;
+		};
+	}
+	try {
+		return await run();
+	} finally {
+		prototype.getSignedResumeUrl = original;
+		delete prototype.setSignatureValidationRequired;
+	}
+}
+
 /** Runs (or resumes) the execution's data through n8n's engine; resolves when it stops. */
-async function execute(entry: Entry): Promise<IRun> {
+async function execute(entry: Entry, signatures: N8nSignatures): Promise<IRun> {
 	let ended!: (run: IRun) => void;
 	const done = new Promise<IRun>((resolve) => (ended = resolve));
 	const additionalData = { ...entry.additionalData, hooks: hooksFor((run) => ended(run)) };
-	await new WorkflowExecute(additionalData, 'webhook', entry.data).processRunExecutionData(
-		entry.workflow,
-	);
+	await asN8nLine(signatures, async () => {
+		await new WorkflowExecute(additionalData, 'webhook', entry.data).processRunExecutionData(
+			entry.workflow,
+		);
+	});
 	const run = await done;
 	entry.execution.run = run;
 	return run;
@@ -134,7 +182,10 @@ async function parseBody(req: IncomingMessage, raw: Buffer, url: string): Promis
 	return {};
 }
 
-export async function startWaitingServer(): Promise<WaitingServer> {
+export async function startWaitingServer(
+	options: { signatures?: N8nSignatures } = {},
+): Promise<WaitingServer> {
+	const signatures = options.signatures ?? 'checked';
 	const executions = new Map<string, Entry>();
 	const responses: WaitingServer['responses'] = [];
 	let nextId = 1;
@@ -163,11 +214,18 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 		const entry = executions.get(executionId);
 		if (prefix !== 'webhook-waiting' || !entry) return reply(404, 'Not found');
 
-		// As n8n's WaitingWebhooks: a Send and Wait link must carry a valid signature.
-		const signature = url.searchParams.get('signature');
-		const secret = Container.get(InstanceSettings).hmacSignatureSecret;
-		if (!signature || !validateUrlSignature(signature, url, secret)) {
-			return reply(401, 'Invalid token');
+		// As n8n's WaitingWebhooks: a Send and Wait link must carry a valid signature, on 1.x only
+		// if the node asked for the check.
+		const checkSignature =
+			signatures === 'checked' ||
+			(signatures === 'whenRequired' &&
+				(entry.data as { validateSignature?: boolean }).validateSignature === true);
+		if (checkSignature) {
+			const signature = url.searchParams.get('signature');
+			const secret = Container.get(InstanceSettings).hmacSignatureSecret;
+			if (!signature || !validateUrlSignature(signature, url, secret)) {
+				return reply(401, 'Invalid token');
+			}
 		}
 		if (entry.execution.run.status !== 'waiting') {
 			return reply(409, `The execution "${executionId}" has finished already.`);
@@ -221,7 +279,7 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 		const waiting = entry.data.executionData!.nodeExecutionStack[0];
 		waiting.data.main = result.workflowData;
 		waiting.metadata = { ...waiting.metadata, forwardAllOutputs: true };
-		entry.finish(await execute(entry));
+		entry.finish(await execute(entry, signatures));
 	}
 
 	const server: Server = createServer((req, res) => {
@@ -235,9 +293,10 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 	return {
 		base,
 		responses,
-		async start(sandbox, parameters, items = [{}]) {
+		async start(sandbox, parameters, items = [{}], startOptions = {}) {
 			const id = String(nextId++);
-			const node = { ...cronCrmNode(parameters), id: `croncrm-node-${id}` };
+			// Executions of one workflow share the node's id; give the same nodeId to play that.
+			const node = { ...cronCrmNode(parameters), id: startOptions.nodeId ?? `croncrm-node-${id}` };
 			const { workflow, inputNode } = inputThenCronCrm({
 				id: 'wait-workflow',
 				name: 'send and wait',
@@ -261,12 +320,12 @@ export async function startWaitingServer(): Promise<WaitingServer> {
 			};
 			const entry: Entry = { execution, workflow, additionalData, data, finish };
 			executions.set(id, entry);
-			await execute(entry);
+			await execute(entry, signatures);
 			return execution;
 		},
 		async timeOut(execution) {
 			const entry = executions.get(execution.id)!;
-			const run = await execute(entry);
+			const run = await execute(entry, signatures);
 			entry.finish(run);
 			return run;
 		},

@@ -1,3 +1,4 @@
+import { generateUrlSignature, InstanceSettings, prepareUrlForSigning } from 'n8n-core';
 import type { IDataObject } from 'n8n-workflow';
 
 import { CronCrm } from '../../nodes/CronCrm/CronCrm.node';
@@ -5,8 +6,17 @@ import { nodeTypes, registerNodeType, runCronCrm } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
 import { chatOf } from '../../sandbox/handlers/common';
 import { checkOutputSchema } from '../helpers/schemas';
-import { startWaitingServer, type WaitingServer } from '../helpers/waiting';
+import { startWaitingServer, type WaitingExecution, type WaitingServer } from '../helpers/waiting';
+import { answerToken } from '../../nodes/CronCrm/resources/message/sendAndWait/answerToken';
 import { WAIT_INDEFINITELY } from '../../nodes/CronCrm/resources/message/sendAndWait/run';
+import {
+	PAGE_TEXTS,
+	type PageLanguage,
+	type PageTexts,
+} from '../../nodes/CronCrm/resources/message/sendAndWait/texts';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Container } = require('n8n-core/node_modules/@n8n/di') as typeof import('@n8n/di');
 
 /**
  * Message → Send and Wait for Response through n8n's engine: the text reaches the sandbox with
@@ -55,6 +65,18 @@ async function post(url: string, fields: Record<string, string> = {}) {
 	return { status: response.status, html: await response.text() };
 }
 
+/** A link changed by `change`, re-signed with n8n's secret where n8n signs links. */
+function forge(link: string, change: (url: URL) => void): string {
+	const url = new URL(link);
+	change(url);
+	if (url.searchParams.has('signature')) {
+		url.searchParams.delete('signature');
+		const secret = Container.get(InstanceSettings).hmacSignatureSecret;
+		url.searchParams.set('signature', generateUrlSignature(prepareUrlForSigning(url), secret));
+	}
+	return url.href;
+}
+
 describe('Message: Send and Wait for Response (send-message-text, then wait)', () => {
 	it('sends the text with approve and decline links to the node, and waits without limit', async () => {
 		const execution = await server.start(
@@ -94,7 +116,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 			'/messages/send-message-text',
 		]);
 		expect((sandbox.current.requests[1].body as IDataObject).chat_wid).toBe('552188248085@c.us');
-		expect(Object.keys(linksIn(sentTexts()[0]))).toEqual(['Approve']);
+		expect(Object.keys(linksIn(sentTexts()[0]))).toEqual(['Aprovar']);
 	});
 
 	it('Check WhatsApp First: a number without WhatsApp fails before anything is sent, and nothing waits', async () => {
@@ -109,22 +131,22 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 	it('approve: opening the link shows a confirmation page; pressing its button resumes with approved: true', async () => {
 		const execution = await server.start(sandbox.current, sendAndWait(), [{ lead: 7 }]);
 		const links = linksIn(sentTexts()[0]);
-		expect(Object.keys(links)).toEqual(['Approve']);
+		expect(Object.keys(links)).toEqual(['Aprovar']);
 
 		// Opening the link (or a link preview fetching it) answers nothing.
-		const page = await fetch(links.Approve);
+		const page = await fetch(links.Aprovar);
 		const html = await page.text();
 		expect(page.status).toBe(200);
 		expect(page.headers.get('content-type')).toContain('text/html');
 		expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
 		expect(html).toContain('Can we confirm your visit on Friday?');
 		expect(html).toMatch(/<form method="post" action=""[^>]*>/);
-		expect(html).toContain('>Approve</button>');
+		expect(html).toContain('>Aprovar</button>');
 		expect(execution.run.status).toBe('waiting');
 
-		const answer = await post(links.Approve);
+		const answer = await post(links.Aprovar);
 		expect(answer.status).toBe(200);
-		expect(answer.html).toContain('Got it, thanks');
+		expect(answer.html).toContain('Recebemos, obrigado!');
 		const run = await execution.resumed;
 		expect(run.status).toBe('success');
 		answerMatchesSchema(execution.items());
@@ -132,7 +154,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		expect(sandbox.current.requests).toHaveLength(1);
 
 		// The execution is over: the link answers nothing any more.
-		expect((await post(links.Approve)).status).toBe(409);
+		expect((await post(links.Aprovar)).status).toBe(409);
 	});
 
 	it('decline: the decline link resumes with approved: false', async () => {
@@ -141,20 +163,12 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 			sendAndWait({ approvalOptions: { values: { approvalType: 'double' } } }),
 		);
 		const links = linksIn(sentTexts()[0]);
-		expect(Object.keys(links)).toEqual(['Approve', 'Decline']);
-		expect(await (await fetch(links.Decline)).text()).toContain('>Decline</button>');
-		await post(links.Decline);
+		expect(Object.keys(links)).toEqual(['Aprovar', 'Recusar']);
+		expect(await (await fetch(links.Recusar)).text()).toContain('>Recusar</button>');
+		await post(links.Recusar);
 		await execution.resumed;
 		answerMatchesSchema(execution.items());
 		expect(execution.items().map((item) => item.json)).toEqual([{ data: { approved: false } }]);
-	});
-
-	it('a link whose signature was changed is refused and the execution keeps waiting', async () => {
-		const execution = await server.start(sandbox.current, sendAndWait());
-		const link = new URL(linksIn(sentTexts()[0]).Approve);
-		link.searchParams.set('approved', 'false');
-		expect((await post(link.href)).status).toBe(401);
-		expect(execution.run.status).toBe('waiting');
 	});
 
 	it('free text: the link opens a form with one text box; the answer comes out as data.text', async () => {
@@ -176,7 +190,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		// An empty answer is refused on the page; the execution keeps waiting.
 		const empty = await post(links['Answer here'], { 'field-0': '  ' });
 		expect(empty.status).toBe(400);
-		expect(empty.html).toContain('Please fill in &quot;Response&quot;.');
+		expect(empty.html).toContain('Preencha &quot;Resposta&quot;.');
 		expect(execution.run.status).toBe('waiting');
 
 		await post(links['Answer here'], { 'field-0': 'Às 15h, por favor' });
@@ -202,7 +216,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 				},
 			}),
 		);
-		const link = linksIn(sentTexts()[0]).Respond;
+		const link = linksIn(sentTexts()[0]).Responder;
 		const html = await (await fetch(link)).text();
 		expect(html).toContain('<input id="field-0" name="field-0" type="text" value="" required>');
 		expect(html).toContain('<input id="field-1" name="field-1" type="number" value="">');
@@ -210,7 +224,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 
 		const wrongChoice = await post(link, { 'field-0': 'Ana', 'field-2': 'Night' });
 		expect(wrongChoice.status).toBe(400);
-		expect(wrongChoice.html).toContain('Please choose one of the options of &quot;Period&quot;.');
+		expect(wrongChoice.html).toContain('Escolha uma das opções de &quot;Period&quot;.');
 		// What was typed stays in the form.
 		expect(wrongChoice.html).toContain('value="Ana"');
 
@@ -239,7 +253,7 @@ describe('Message: Send and Wait for Response (send-message-text, then wait)', (
 		expect(execution.items().map((item) => item.json)).toEqual([{ lead: 7 }]);
 		expect(sandbox.current.requests).toHaveLength(1);
 		// Once resumed by the limit, the links answer nothing.
-		expect((await post(linksIn(sentTexts()[0]).Approve)).status).toBe(409);
+		expect((await post(linksIn(sentTexts()[0]).Aprovar)).status).toBe(409);
 	});
 
 	it('waits until a given date and time', async () => {
@@ -366,3 +380,304 @@ describe('Message: Send and Wait for Response refuses what cannot work, before s
 		expect(refused.requests).toHaveLength(0);
 	});
 });
+
+/**
+ * Forged links, on the three ways n8n treats its own signature (test/helpers/waiting.ts): the
+ * package's token refuses every changed link before a page is shown or an answer recorded, and
+ * the execution keeps waiting. Where n8n signs the link, each forgery is also re-signed with
+ * n8n's own secret, as if n8n did not check it, so that the package's check alone is what
+ * refuses it.
+ */
+describe.each(['checked', 'whenRequired', 'none'] as const)(
+	'Send and Wait links nobody can forge (n8n signatures: %s)',
+	(signatures) => {
+		let forgeries: WaitingServer;
+		beforeAll(async () => (forgeries = await startWaitingServer({ signatures })));
+		afterAll(async () => await forgeries.close());
+
+		const n8nChecks = signatures !== 'none';
+		/** Two waiting executions of one workflow: same node, consecutive execution ids. */
+		async function twoWaiting(parameters: IDataObject = {}) {
+			const nodeId = `shared-node-${signatures}`;
+			const first = await forgeries.start(sandbox.current, sendAndWait(parameters), [{}], {
+				nodeId,
+			});
+			const second = await forgeries.start(sandbox.current, sendAndWait(parameters), [{}], {
+				nodeId,
+			});
+			const [firstText, secondText] = sentTexts();
+			return { first, second, firstLinks: linksIn(firstText), secondLinks: linksIn(secondText) };
+		}
+
+		async function expectRefused(link: string, ...waiting: WaitingExecution[]) {
+			for (const method of ['GET', 'POST']) {
+				const response = await fetch(link, {
+					method,
+					body: method === 'POST' ? new FormData() : undefined,
+				});
+				const html = await response.text();
+				expect(response.status).toBe(403);
+				expect(html).toContain('<html lang="pt-BR">');
+				expect(html).toContain('<h1>Link inválido</h1>');
+				// Nothing of the request is shown.
+				expect(html).not.toContain('Can we confirm your visit');
+				expect(html).not.toContain('<form');
+			}
+			for (const execution of waiting) expect(execution.run.status).toBe('waiting');
+		}
+
+		it('links carry the token, and n8n signs them where it can', async () => {
+			await forgeries.start(sandbox.current, sendAndWait());
+			const link = new URL(linksIn(sentTexts()[0]).Aprovar);
+			expect(link.searchParams.get('token')).toMatch(/^[\w-]{43}$/);
+			expect(link.searchParams.has('signature')).toBe(n8nChecks);
+		});
+
+		it("another execution's id in the link: refused, both keep waiting; then each genuine link answers its own", async () => {
+			const { first, second, firstLinks, secondLinks } = await twoWaiting();
+			const swapped = forge(firstLinks.Aprovar, (url) => {
+				url.pathname = url.pathname.replace(`/${first.id}/`, `/${second.id}/`);
+			});
+			expect(swapped).toContain(`/webhook-waiting/${second.id}/`);
+			await expectRefused(swapped, first, second);
+
+			expect((await post(secondLinks.Aprovar)).status).toBe(200);
+			await second.resumed;
+			expect(second.items().map((item) => item.json)).toEqual([{ data: { approved: true } }]);
+			expect(first.run.status).toBe('waiting');
+			expect((await post(firstLinks.Aprovar)).status).toBe(200);
+			await first.resumed;
+			expect(first.items().map((item) => item.json)).toEqual([{ data: { approved: true } }]);
+		});
+
+		it('approved flipped on an approve-only message: refused; the genuine link still approves', async () => {
+			const execution = await forgeries.start(sandbox.current, sendAndWait());
+			const link = linksIn(sentTexts()[0]).Aprovar;
+			await expectRefused(
+				forge(link, (url) => url.searchParams.set('approved', 'false')),
+				execution,
+			);
+			await expectRefused(
+				forge(link, (url) => url.searchParams.delete('approved')),
+				execution,
+			);
+			await post(link);
+			await execution.resumed;
+			expect(execution.items().map((item) => item.json)).toEqual([{ data: { approved: true } }]);
+		});
+
+		it("a token changed, missing, or taken from the other answer's link: refused", async () => {
+			const execution = await forgeries.start(
+				sandbox.current,
+				sendAndWait({ approvalOptions: { values: { approvalType: 'double' } } }),
+			);
+			const links = linksIn(sentTexts()[0]);
+			const token = new URL(links.Aprovar).searchParams.get('token')!;
+			const changed = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+			await expectRefused(
+				forge(links.Aprovar, (url) => url.searchParams.set('token', changed)),
+				execution,
+			);
+			await expectRefused(
+				forge(links.Aprovar, (url) => url.searchParams.delete('token')),
+				execution,
+			);
+			const declineToken = new URL(links.Recusar).searchParams.get('token')!;
+			await expectRefused(
+				forge(links.Aprovar, (url) => url.searchParams.set('token', declineToken)),
+				execution,
+			);
+			await post(links.Recusar);
+			await execution.resumed;
+			expect(execution.items().map((item) => item.json)).toEqual([{ data: { approved: false } }]);
+		});
+
+		it('a form link: a changed token or an added approved is refused before the form shows', async () => {
+			const execution = await forgeries.start(
+				sandbox.current,
+				sendAndWait({ responseType: 'freeText' }),
+			);
+			const link = linksIn(sentTexts()[0]).Responder;
+			await expectRefused(
+				forge(link, (url) => url.searchParams.set('token', 'x'.repeat(43))),
+				execution,
+			);
+			await expectRefused(
+				forge(link, (url) => url.searchParams.set('approved', 'true')),
+				execution,
+			);
+			expect((await post(link, { 'field-0': 'Sim' })).status).toBe(200);
+			await execution.resumed;
+			expect(execution.items().map((item) => item.json)).toEqual([{ data: { text: 'Sim' } }]);
+		});
+
+		it('a link made with another API key (another credential) is refused', async () => {
+			const { first, second, firstLinks } = await twoWaiting();
+			const otherKey = answerToken('another-api-key', {
+				executionId: first.id,
+				nodeId: first.node.id,
+				approved: 'true',
+			});
+			await expectRefused(
+				forge(firstLinks.Aprovar, (url) => url.searchParams.set('token', otherKey)),
+				first,
+				second,
+			);
+		});
+
+		if (n8nChecks) {
+			it('the same forgeries without a new signature are refused by n8n itself (401), which signs the token too', async () => {
+				const { first, second, firstLinks } = await twoWaiting();
+				const link = new URL(firstLinks.Aprovar);
+				const unsigned = (change: (url: URL) => void) => {
+					const url = new URL(link);
+					change(url);
+					return url.href;
+				};
+				for (const forged of [
+					unsigned((url) => url.searchParams.set('signature', 'f'.repeat(64))),
+					unsigned((url) => url.searchParams.set('token', 'x'.repeat(43))),
+					unsigned((url) => url.searchParams.set('approved', 'false')),
+					unsigned((url) => {
+						url.pathname = url.pathname.replace(`/${first.id}/`, `/${second.id}/`);
+					}),
+				]) {
+					expect((await post(forged)).status).toBe(401);
+				}
+				expect(first.run.status).toBe('waiting');
+				expect(second.run.status).toBe('waiting');
+			});
+		}
+	},
+);
+
+/** Every fixed word the contact reads, per language; none of another language may show up. */
+describe.each(Object.keys(PAGE_TEXTS) as PageLanguage[])(
+	'Send and Wait in %s: the message lines and every page in that language only',
+	(language) => {
+		const texts = PAGE_TEXTS[language];
+		const wordsOf = (table: PageTexts) =>
+			new Set(
+				Object.values(table)
+					.map((value) => (typeof value === 'function' ? value('') : String(value)))
+					.flatMap((text) => text.toLowerCase().match(/\p{L}{3,}/gu) ?? []),
+			);
+		const own = wordsOf(texts);
+		const foreign = (Object.keys(PAGE_TEXTS) as PageLanguage[])
+			.filter((other) => other !== language)
+			.flatMap((other) => [...wordsOf(PAGE_TEXTS[other])].filter((word) => !own.has(word)));
+		/** What a person reads on the page: no markup, no style sheet. */
+		const visible = (html: string) =>
+			html
+				.replace(/<style>[\s\S]*?<\/style>/, '')
+				.replace(/<[^>]+>/g, ' ')
+				.replace(/&quot;/g, '"')
+				.replace(/&#39;/g, "'")
+				.replace(/&amp;/g, '&');
+		function expectOnlyOwnLanguage(text: string) {
+			const words = new Set(text.toLowerCase().match(/\p{L}{3,}/gu) ?? []);
+			expect(foreign.filter((word) => words.has(word))).toEqual([]);
+		}
+		function expectPage(html: string) {
+			expect(html).toContain(`<html lang="${texts.lang}">`);
+			expect(html).toContain(`<footer>${texts.footer}</footer>`);
+			expectOnlyOwnLanguage(visible(html));
+		}
+
+		// Neutral texts of the user's own: only the package's words can be in a language.
+		const neutral = { message: 'Pedido #1234 ✅', pageLanguage: language };
+
+		it('approval: link labels, both confirmation pages, the answer page and the refused page', async () => {
+			const execution = await server.start(
+				sandbox.current,
+				sendAndWait({ ...neutral, approvalOptions: { values: { approvalType: 'double' } } }),
+			);
+			const text = sentTexts()[0];
+			expectOnlyOwnLanguage(text);
+			const links = linksIn(text);
+			expect(Object.keys(links)).toEqual([texts.approve, texts.decline]);
+
+			const approvePage = await (await fetch(links[texts.approve])).text();
+			expect(approvePage).toContain(`<title>${texts.approve}</title>`);
+			expect(approvePage).toContain(`>${texts.approve}</button>`);
+			expectPage(approvePage);
+			const declinePage = await (await fetch(links[texts.decline])).text();
+			expect(declinePage).toContain(`>${texts.decline}</button>`);
+			expectPage(declinePage);
+
+			const refused = await fetch(
+				forge(links[texts.approve], (url) => url.searchParams.set('token', 'x'.repeat(43))),
+			);
+			expect(refused.status).toBe(403);
+			const refusedHtml = await refused.text();
+			expect(refusedHtml).toContain(`<h1>${texts.refusedTitle}</h1>`);
+			expectPage(refusedHtml);
+
+			const answered = await post(links[texts.decline]);
+			expect(answered.html).toContain(`<h1>${texts.answeredTitle}</h1>`);
+			expectPage(answered.html);
+			await execution.resumed;
+			expect(execution.items().map((item) => item.json)).toEqual([{ data: { approved: false } }]);
+		});
+
+		it('free text and custom form: link label, form, button, every form error, the answer', async () => {
+			const free = await server.start(
+				sandbox.current,
+				sendAndWait({ ...neutral, responseType: 'freeText' }),
+			);
+			const freeLink = linksIn(sentTexts()[0])[texts.respond];
+			expect(freeLink).toBeDefined();
+			expectOnlyOwnLanguage(sentTexts()[0]);
+			const freeForm = await (await fetch(freeLink)).text();
+			expect(freeForm).toContain(`>${texts.response} <span class="required">*</span></label>`);
+			expect(freeForm).toContain(`<button type="submit">${texts.submit}</button>`);
+			expectPage(freeForm);
+			const empty = await post(freeLink, { 'field-0': '' });
+			expect(visible(empty.html)).toContain(texts.fillIn(texts.response));
+			expectPage(empty.html);
+			await post(freeLink, { 'field-0': 'Ok' });
+			await free.resumed;
+			expect(free.items().map((item) => item.json)).toEqual([{ data: { text: 'Ok' } }]);
+
+			sandbox.current.reset();
+			const form = await server.start(
+				sandbox.current,
+				sendAndWait({
+					...neutral,
+					responseType: 'customForm',
+					formFields: {
+						values: [
+							{ fieldLabel: 'Qtd', fieldType: 'number' },
+							{ fieldLabel: 'Turno', fieldType: 'dropdown', fieldOptions: 'A, B' },
+						],
+					},
+				}),
+			);
+			const formLink = linksIn(sentTexts()[0])[texts.respond];
+			const notANumber = await post(formLink, { 'field-0': 'três', 'field-1': 'A' });
+			expect(visible(notANumber.html)).toContain(texts.notANumber('Qtd'));
+			expectPage(notANumber.html);
+			const noOption = await post(formLink, { 'field-0': '3', 'field-1': 'C' });
+			expect(visible(noOption.html)).toContain(texts.chooseOption('Turno'));
+			expectPage(noOption.html);
+			await post(formLink, { 'field-0': '3', 'field-1': 'B' });
+			await form.resumed;
+			expect(form.items().map((item) => item.json)).toEqual([{ data: { Qtd: 3, Turno: 'B' } }]);
+		});
+
+		it('labels the user set stay as set', async () => {
+			await server.start(
+				sandbox.current,
+				sendAndWait({
+					...neutral,
+					approvalOptions: { values: { approveLabel: 'Sí, claro / Yes' } },
+				}),
+			);
+			const links = linksIn(sentTexts()[0]);
+			expect(Object.keys(links)).toEqual(['Sí, claro / Yes']);
+			expect(await (await fetch(links['Sí, claro / Yes'])).text()).toContain(
+				'>Sí, claro / Yes</button>',
+			);
+		});
+	},
+);

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_PAGE_LANGUAGE, PAGE_TEXTS } from './texts';
+
 /**
  * Parameters of Message → Send and Wait for Response that are not CRONCRM fields: how the
  * contact answers and how long the execution waits. The names follow n8n's own Send and Wait
@@ -29,14 +31,27 @@ export interface ResponseOptions {
 	buttonLabel?: string;
 }
 
-export const DEFAULT_APPROVE_LABEL = 'Approve';
-export const DEFAULT_DISAPPROVE_LABEL = 'Decline';
-export const DEFAULT_LINK_LABEL = 'Respond';
-export const DEFAULT_SUBMIT_LABEL = 'Submit';
+/** "Aprovar", "Approve" or "Aprobar": how a description names a label's default per language. */
+function defaultsOf(text: 'approve' | 'decline' | 'respond' | 'submit'): string {
+	return `Empty: "${PAGE_TEXTS['pt-BR'][text]}", "${PAGE_TEXTS.en[text]}" or "${PAGE_TEXTS.es[text]}", following Page Language`;
+}
 
 const forForms = { show: { responseType: ['freeText', 'customForm'] } };
 
 export const sendAndWaitProperties: INodeProperties[] = [
+	{
+		displayName: 'Page Language',
+		name: 'pageLanguage',
+		type: 'options',
+		default: DEFAULT_PAGE_LANGUAGE,
+		options: [
+			{ name: 'Português (Brasil)', value: 'pt-BR' },
+			{ name: 'English', value: 'en' },
+			{ name: 'Español', value: 'es' },
+		],
+		description:
+			"Language of what the contact reads besides your own texts: the pages the links open, the default labels before the links in the message, and the form's messages. Labels you set stay as set.",
+	},
 	{
 		displayName: 'Response Type',
 		name: 'responseType',
@@ -86,16 +101,16 @@ export const sendAndWaitProperties: INodeProperties[] = [
 						displayName: 'Approve Button Label',
 						name: 'approveLabel',
 						type: 'string',
-						default: DEFAULT_APPROVE_LABEL,
-						description: 'Text before the approve link in the message, and on its button',
+						default: '',
+						description: `Text before the approve link in the message, and on its button. ${defaultsOf('approve')}.`,
 					},
 					{
 						displayName: 'Disapprove Button Label',
 						name: 'disapproveLabel',
 						type: 'string',
-						default: DEFAULT_DISAPPROVE_LABEL,
+						default: '',
 						displayOptions: { show: { approvalType: ['double'] } },
-						description: 'Text before the decline link in the message, and on its button',
+						description: `Text before the decline link in the message, and on its button. ${defaultsOf('decline')}.`,
 					},
 				],
 			},
@@ -217,8 +232,8 @@ export const sendAndWaitProperties: INodeProperties[] = [
 				displayName: 'Link Label',
 				name: 'linkLabel',
 				type: 'string',
-				default: DEFAULT_LINK_LABEL,
-				description: 'Text before the form link in the message',
+				default: '',
+				description: `Text before the form link in the message. ${defaultsOf('respond')}.`,
 			},
 			{
 				displayName: 'Form Title',
@@ -239,8 +254,8 @@ export const sendAndWaitProperties: INodeProperties[] = [
 				displayName: 'Button Label',
 				name: 'buttonLabel',
 				type: 'string',
-				default: DEFAULT_SUBMIT_LABEL,
-				description: "Label of the form's send button",
+				default: '',
+				description: `Label of the form's send button. ${defaultsOf('submit')}.`,
 			},
 		],
 	},

@@ -1,4 +1,5 @@
 import type { FormFieldSpec } from './fields';
+import type { PageTexts } from './texts';
 
 /**
  * The pages the contact sees after opening a link from the WhatsApp message. They are plain
@@ -40,21 +41,21 @@ button.secondary { background: #fff; color: #1f2a24; border-color: #c9d3cd; }
 footer { text-align: center; font-size: 12px; color: #7a8a81; margin-top: 16px; }
 `;
 
-function page(title: string, body: string): string {
+function page(texts: PageTexts, title: string, body: string): string {
 	return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${texts.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escapeHtml(title || 'Your answer')}</title>
+<title>${escapeHtml(title || texts.untitled)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
 ${body}
 </main>
-<footer>Sent through CRONCRM and n8n</footer>
+<footer>${escapeHtml(texts.footer)}</footer>
 </body>
 </html>`;
 }
@@ -63,8 +64,14 @@ ${body}
  * Opening an approval link only shows this page; the answer is recorded when the button is
  * pressed. WhatsApp and link scanners open links to build previews, and that must not answer.
  */
-export function confirmationPage(message: string, label: string, approved: boolean): string {
+export function confirmationPage(
+	texts: PageTexts,
+	message: string,
+	label: string,
+	approved: boolean,
+): string {
 	return page(
+		texts,
 		label,
 		`${paragraphs(message) ? `<div class="message">${paragraphs(message)}</div>` : ''}
 <form method="post" action="" enctype="multipart/form-data">
@@ -74,6 +81,7 @@ export function confirmationPage(message: string, label: string, approved: boole
 }
 
 export function formPage(options: {
+	texts: PageTexts;
 	title: string;
 	description: string;
 	fields: FormFieldSpec[];
@@ -106,6 +114,7 @@ export function formPage(options: {
 		}
 	});
 	return page(
+		options.texts,
 		options.title,
 		`${options.title ? `<h1>${escapeHtml(options.title)}</h1>` : ''}
 ${options.description ? `<div class="message">${paragraphs(options.description)}</div>` : ''}
@@ -117,10 +126,20 @@ ${inputs.join('\n')}
 	);
 }
 
-export function answeredPage(): string {
+export function answeredPage(texts: PageTexts): string {
 	return page(
-		'Got it, thanks',
-		'<h1>Got it, thanks</h1><div class="message"><p>Your answer was recorded. You can close this page.</p></div>',
+		texts,
+		texts.answeredTitle,
+		`<h1>${escapeHtml(texts.answeredTitle)}</h1><div class="message">${paragraphs(texts.answeredText)}</div>`,
+	);
+}
+
+/** A link that is not exactly as sent: nothing is shown or recorded, the execution keeps waiting. */
+export function refusedPage(texts: PageTexts): string {
+	return page(
+		texts,
+		texts.refusedTitle,
+		`<h1>${escapeHtml(texts.refusedTitle)}</h1><div class="message">${paragraphs(texts.refusedText)}</div>`,
 	);
 }
 

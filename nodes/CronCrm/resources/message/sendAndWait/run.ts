@@ -9,10 +9,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { OperationSpec } from '../../../shared/operation';
 import { prepareRequest } from '../../../shared/prepare';
-import { croncrmRequest } from '../../../transport';
+import { credentialsOf, croncrmRequest } from '../../../transport';
+import { answerToken, TOKEN_PARAM } from './answerToken';
 import type { ApprovalOptions, FormFieldSpec, ResponseOptions, ResponseType } from './fields';
-import { DEFAULT_APPROVE_LABEL, DEFAULT_DISAPPROVE_LABEL, DEFAULT_LINK_LABEL } from './fields';
 import { splitOptions } from './pages';
+import { textsFor, type PageTexts } from './texts';
 
 /** n8n's "no limit" date for waiting executions (n8n-workflow's WAIT_INDEFINITELY). */
 export const WAIT_INDEFINITELY = new Date('3000-01-01T00:00:00.000Z');
@@ -56,15 +57,37 @@ function fail(ctx: IExecuteFunctions, field: string, reason: string): never {
 	});
 }
 
+/** What n8n offers nodes for signed resume URLs, typed by hand: n8n-workflow 1.83 declares neither. */
+interface ResumeUrlSigning {
+	/** n8n from late 2024: the resume URL for this node, with n8n's `signature` over its query. */
+	getSignedResumeUrl?: (query: Record<string, string>) => string;
+	/** n8n 1.x: asks n8n to check that signature (1.x checks it only when asked; 2.x always). */
+	setSignatureValidationRequired?: () => void;
+}
+
 /**
- * The link for one answer: the execution's resume URL for this node. n8n versions that sign
- * resume URLs (and refuse unsigned ones) offer getSignedResumeUrl; older ones accept the plain
+ * The link for one answer: the execution's resume URL for this node, with the package's token
+ * for exactly this answer (answerToken.ts). n8n versions that sign resume URLs offer
+ * getSignedResumeUrl, and their signature then covers the token too; older ones accept the plain
  * `$execution.resumeUrl` followed by the node's id, which is the path n8n registers for it.
  */
-export function answerUrl(ctx: IExecuteFunctions, query: Record<string, string>): string {
-	// Typed by hand: n8n-workflow 1.83, the oldest supported, does not declare it.
-	const signed = (ctx as { getSignedResumeUrl?: (query: Record<string, string>) => string })
-		.getSignedResumeUrl;
+export function answerUrl(
+	ctx: IExecuteFunctions,
+	apiKey: string,
+	approved?: 'true' | 'false',
+): string {
+	const executionId = ctx.getExecutionId();
+	if (typeof executionId !== 'string' || executionId === '') {
+		fail(
+			ctx,
+			'Send and Wait',
+			'n8n gave this run no execution id, so it cannot wait for an answer',
+		);
+	}
+	const query: Record<string, string> = approved === undefined ? {} : { approved };
+	query[TOKEN_PARAM] = answerToken(apiKey, { executionId, nodeId: ctx.getNode().id, approved });
+
+	const signed = (ctx as ResumeUrlSigning).getSignedResumeUrl;
 	if (typeof signed === 'function') return signed.call(ctx, query);
 	const resumeUrl = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', ITEM));
 	const url = new URL(resumeUrl);
@@ -74,18 +97,23 @@ export function answerUrl(ctx: IExecuteFunctions, query: Record<string, string>)
 }
 
 /** The lines appended to the message: one label and link per possible answer. */
-function answerLines(ctx: IExecuteFunctions, responseType: ResponseType): string[] {
+function answerLines(
+	ctx: IExecuteFunctions,
+	responseType: ResponseType,
+	texts: PageTexts,
+	apiKey: string,
+): string[] {
 	if (responseType === 'approval') {
 		const approval = ctx.getNodeParameter('approvalOptions.values', ITEM, {}) as ApprovalOptions;
-		const approve = `${approval.approveLabel || DEFAULT_APPROVE_LABEL}: ${answerUrl(ctx, { approved: 'true' })}`;
+		const approve = `${approval.approveLabel || texts.approve}: ${answerUrl(ctx, apiKey, 'true')}`;
 		if (approval.approvalType !== 'double') return [approve];
 		return [
 			approve,
-			`${approval.disapproveLabel || DEFAULT_DISAPPROVE_LABEL}: ${answerUrl(ctx, { approved: 'false' })}`,
+			`${approval.disapproveLabel || texts.decline}: ${answerUrl(ctx, apiKey, 'false')}`,
 		];
 	}
 	const options = ctx.getNodeParameter('responseOptions', ITEM, {}) as ResponseOptions;
-	return [`${options.linkLabel || DEFAULT_LINK_LABEL}: ${answerUrl(ctx, {})}`];
+	return [`${options.linkLabel || texts.respond}: ${answerUrl(ctx, apiKey)}`];
 }
 
 /** A form the contact could not fill in is refused before anything is sent. */
@@ -169,9 +197,18 @@ export function sendAndWaitRun(spec: OperationSpec) {
 				body,
 			})) as IHttpRequestOptions;
 			const prepared = request.body as IDataObject;
-			prepared.message = [String(prepared.message), '', ...answerLines(this, responseType)].join(
-				'\n',
-			);
+			const texts = textsFor(this.getNodeParameter('pageLanguage', ITEM, 'pt-BR'));
+			const apiKey = String((await credentialsOf(this)).apiKey ?? '');
+			prepared.message = [
+				String(prepared.message),
+				'',
+				...answerLines(this, responseType, texts, apiKey),
+			].join('\n');
+			// Where n8n checks its own signature only when asked (1.x), ask; the token is checked anyway.
+			const signing = this as unknown as ResumeUrlSigning;
+			if (typeof signing.setSignatureValidationRequired === 'function') {
+				signing.setSignatureValidationRequired.call(this);
+			}
 
 			const reply = await croncrmRequest(
 				this,
