@@ -5,6 +5,7 @@ import { listSearch } from './methods/listSearch';
 import { RESOURCES } from './resources';
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendAndWait';
 import { customOperationsOf, resourceProperties } from './shared/operation';
+import { operationSubtitle } from './shared/subtitle';
 
 export class CronCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +17,7 @@ export class CronCrm implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(RESOURCES),
 		description:
 			'Send WhatsApp messages and manage chats, groups, contacts, tags, funnels and leads in CRONCRM',
 		defaults: { name: 'CRONCRM' },
