@@ -48,9 +48,8 @@ export interface StackOptions {
 	/** Import examples/workflows/*.json. */
 	importExamples: boolean;
 	/**
-	 * Publish (activate) these imported examples, by file name, unless they already are: their
-	 * triggers then register with the sandbox. Only `npm run dev`; the e2e suites publish
-	 * examples themselves.
+	 * Publish (activate) these examples, by file name, when they are imported: their triggers then
+	 * register with the sandbox. Only `npm run dev`; the e2e suites publish examples themselves.
 	 */
 	publishExamples?: string[];
 	/** Extra demo tags in the sandbox, so lists span several pages. */
@@ -383,16 +382,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			for (const example of readExampleWorkflows()) {
 				const found = existing.find((workflow) => workflow.name === example.name);
 				let workflow: WorkflowSummary;
+				let imported = false;
 				if (found) {
 					workflow = found;
 				} else {
 					const { file, ...definition } = forThisStack(example, credentialId, n8nUrl);
 					void file;
 					workflow = await n8n.createWorkflow(definition);
+					imported = true;
 				}
 				let published = workflow.active;
-				// Already published (a restart): n8n activated it again at start-up.
-				if (!published && options.publishExamples?.includes(example.file)) {
+				// Published once, when imported: on a restart n8n publishes it again itself, and one
+				// the user unpublished stays so.
+				if (imported && options.publishExamples?.includes(example.file)) {
 					try {
 						await n8n.activate(workflow.id);
 						published = true;
