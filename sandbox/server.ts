@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
+import { dirname } from 'path';
 
 import {
 	ENDPOINTS_BY_ROUTE,
@@ -362,6 +363,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 	/** Written whole, through a temporary file, so that a stop mid-write leaves the last state. */
 	function saveState() {
 		if (!stateFile) return;
+		// On a fresh clone nothing has created the state file's folder yet (.cache/dev).
+		mkdirSync(dirname(stateFile), { recursive: true });
 		writeFileSync(`${stateFile}.tmp`, JSON.stringify(sandbox.state));
 		renameSync(`${stateFile}.tmp`, stateFile);
 	}

@@ -27,6 +27,9 @@ async function main() {
 		fresh: process.argv.includes('--fresh'),
 		logFile: join(devDir, 'n8n.log'),
 		importExamples: true,
+		// They start on their own (a CRONCRM event, a webhook call), so they are ready as the
+		// README says; their triggers register with the sandbox only: nothing leaves the machine.
+		publishExamples: ['auto-reply.json', 'lead-capture.json'],
 		// Slots and records survive Ctrl-C: active triggers still receive events after a restart.
 		sandboxStateFile: join(devDir, 'sandbox-state.json'),
 	});
@@ -59,7 +62,7 @@ ${line}
   n8n editor      ${stack.n8nUrl}
   login           ${OWNER.email}  /  ${OWNER.password}
   credential      "CRONCRM sandbox" -> ${stack.sandbox.url} (API key ${DEFAULT_API_KEY})
-  workflows       ${stack.workflows.map((w) => `${stack.n8nUrl}/workflow/${w.id}  ${w.name}`).join('\n                  ')}
+  workflows       ${stack.workflows.map((w) => `${stack.n8nUrl}/workflow/${w.id}  ${w.name}${w.published ? ' (published)' : ''}`).join('\n                  ')}
   sandbox         ${stack.sandbox.origin}/__sandbox/state shows what CRONCRM "received"
   n8n log         ${join(devDir, 'n8n.log')}
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -47,5 +47,19 @@ describe('The sandbox state file', () => {
 		expect(
 			(found.instances as Array<{ webhooks: Record<string, string> }>)[0].webhooks.message,
 		).toBe('https://n8n.example.com/webhook/abc/webhook?croncrm_secret=s');
+	});
+
+	it("creates the state file's folder on the first save (a fresh clone has no .cache/dev)", async () => {
+		const nested = join(dir, 'fresh-clone', '.cache', 'dev', 'sandbox-state.json');
+		const fresh = await createSandbox({ stateFile: nested });
+		try {
+			seed(fresh);
+			fresh.save();
+			expect(existsSync(nested)).toBe(true);
+			const saved = JSON.parse(readFileSync(nested, 'utf8')) as { instances: unknown[] };
+			expect(saved.instances).toHaveLength(fresh.state.instances.length);
+		} finally {
+			await fresh.close();
+		}
 	});
 });

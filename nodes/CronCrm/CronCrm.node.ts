@@ -4,7 +4,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { listSearch } from './methods/listSearch';
 import { RESOURCES } from './resources';
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './resources/message/sendAndWait';
-import { customOperationsOf, resourceProperties } from './shared/operation';
+import { customOperationsOf, resourceDropdown, resourceProperties } from './shared/operation';
+import { operationSubtitle } from './shared/subtitle';
 
 export class CronCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +17,9 @@ export class CronCrm implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// Built from RESOURCES: "Send Text: Message". (n8n's lint asks for a literal subtitle when the
+		// properties are literal Resource and Operation dropdowns; they are built from RESOURCES too.)
+		subtitle: operationSubtitle(RESOURCES),
 		description:
 			'Send WhatsApp messages and manage chats, groups, contacts, tags, funnels and leads in CRONCRM',
 		defaults: { name: 'CRONCRM' },
@@ -30,21 +33,7 @@ export class CronCrm implements INodeType {
 		// The transport (transport/index.ts) sets the base URL and headers of every request itself;
 		// this default only mirrors the credential for n8n's routing.
 		requestDefaults: { baseURL: '={{$credentials.baseUrl}}' },
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: RESOURCES.map((resource) => ({
-					name: resource.name,
-					value: resource.value,
-					description: resource.description,
-				})).sort((a, b) => a.name.localeCompare(b.name)),
-				default: 'message',
-			},
-			...RESOURCES.flatMap(resourceProperties),
-		],
+		properties: [resourceDropdown(RESOURCES), ...RESOURCES.flatMap(resourceProperties)],
 	};
 
 	methods = { listSearch };

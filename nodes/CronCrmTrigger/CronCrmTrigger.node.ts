@@ -12,6 +12,7 @@ import { NodeConnectionTypes, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { listSearch } from '../CronCrm/methods/listSearch';
 import { locator, toProperty } from '../CronCrm/shared/fields';
+import { eventsSubtitle } from '../CronCrm/shared/subtitle';
 import { croncrmDownload, croncrmRequest } from '../CronCrm/transport';
 import { eventOf, eventOptions, EVENTS } from './events';
 import { handledByAPerson, isRepeatedDelivery } from './chatFilters';
@@ -187,7 +188,7 @@ export class CronCrmTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["events"].join(", ")}}',
+		subtitle: eventsSubtitle(EVENTS),
 		// n8n's nodes panel merges <app> and <app>Trigger into one entry and shows this text for
 		// both, so it describes the whole package.
 		description:

@@ -3,7 +3,8 @@
  * (owner setup, login, creating an API key), the public API (/api/v1, X-N8N-API-KEY) for
  * everything else, as a user's own automation would.
  */
-import { existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname } from 'path';
 
 import { log } from './install';
 
@@ -202,6 +203,7 @@ export class N8nClient {
 			);
 		}
 		this.apiKey = created.body.data.rawApiKey;
+		mkdirSync(dirname(stateFile), { recursive: true });
 		writeFileSync(stateFile, JSON.stringify({ apiKey: this.apiKey }, null, 2));
 	}
 

@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { chownSync, createWriteStream, existsSync, mkdirSync, readdirSync } from 'fs';
 import { createConnection } from 'net';
-import { join } from 'path';
+import { dirname, join } from 'path';
 
 import { log, run } from './install';
 
@@ -172,6 +172,7 @@ export async function startPostgres(options: {
 		'max_connections=100',
 	]);
 	const child = spawn(command, args, { cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+	mkdirSync(dirname(options.logFile), { recursive: true });
 	const logStream = createWriteStream(options.logFile, { flags: 'a' });
 	child.stdout!.pipe(logStream);
 	child.stderr!.pipe(logStream);
@@ -216,6 +217,7 @@ export async function startRedis(options: {
 		],
 		{ cwd: options.dir, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
+	mkdirSync(dirname(options.logFile), { recursive: true });
 	const logStream = createWriteStream(options.logFile, { flags: 'a' });
 	child.stdout!.pipe(logStream);
 	child.stderr!.pipe(logStream);

@@ -14,12 +14,12 @@ import {
 	rmSync,
 	writeFileSync,
 } from 'fs';
-import { join, resolve } from 'path';
+import { dirname, join, resolve } from 'path';
 
 import { seed } from '../../sandbox/handlers/seed';
 import { createSandbox, DEFAULT_API_KEY, type Sandbox } from '../../sandbox/server';
 import { cleanEnv, ensureRuntime, log, run, type Runtime } from './install';
-import { N8nClient } from './n8n-client';
+import { N8nClient, type WorkflowSummary } from './n8n-client';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-croncrm';
@@ -47,6 +47,11 @@ export interface StackOptions {
 	logFile: string;
 	/** Import examples/workflows/*.json. */
 	importExamples: boolean;
+	/**
+	 * Publish (activate) these examples, by file name, when they are imported: their triggers then
+	 * register with the sandbox. Only `npm run dev`; the e2e suites publish examples themselves.
+	 */
+	publishExamples?: string[];
 	/** Extra demo tags in the sandbox, so lists span several pages. */
 	extraTags?: number;
 	/** Print n8n's output to the console as well as the log file. */
@@ -64,7 +69,7 @@ export interface Stack {
 	n8n: N8nClient;
 	n8nUrl: string;
 	credentialId: string;
-	workflows: Array<{ id: string; name: string; file: string }>;
+	workflows: Array<{ id: string; name: string; file: string; published: boolean }>;
 	timings: Record<string, number>;
 	/**
 	 * Stops n8n and starts it again on the same database; with a sandbox state file, the sandbox
@@ -203,7 +208,7 @@ export async function startN8n(
 	runtime: Runtime,
 	overrides: N8nProcessOverrides = {},
 ): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
-	mkdirSync(join(options.logFile, '..'), { recursive: true });
+	mkdirSync(dirname(options.logFile), { recursive: true });
 	const logStream = createWriteStream(options.logFile, { flags: 'a' });
 	const child = spawn(runtime.node, [runtime.n8nBin, ...(overrides.args ?? ['start'])], {
 		cwd: options.userFolder,
@@ -386,13 +391,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			const existing = await n8n.listWorkflows();
 			for (const example of readExampleWorkflows()) {
 				const found = existing.find((workflow) => workflow.name === example.name);
+				let workflow: WorkflowSummary;
+				let imported = false;
 				if (found) {
-					workflows.push({ id: found.id, name: found.name, file: example.file });
-					continue;
+					workflow = found;
+				} else {
+					const { file, ...definition } = forThisStack(example, credentialId, n8nUrl);
+					void file;
+					workflow = await n8n.createWorkflow(definition);
+					imported = true;
 				}
-				const { file, ...definition } = forThisStack(example, credentialId, n8nUrl);
-				const created = await n8n.createWorkflow(definition);
-				workflows.push({ id: created.id, name: example.name, file });
+				let published = workflow.active;
+				// Published once, when imported: on a restart n8n publishes it again itself, and one
+				// the user unpublished stays so.
+				if (imported && options.publishExamples?.includes(example.file)) {
+					try {
+						await n8n.activate(workflow.id);
+						published = true;
+					} catch (error) {
+						// A user's edit may have broken it; the editor still opens, with the reason here.
+						log(`Could not publish "${example.name}": ${(error as Error).message}`);
+					}
+				}
+				workflows.push({ id: workflow.id, name: example.name, file: example.file, published });
 			}
 			log(`Example workflows: ${workflows.map((w) => w.name).join(', ')}`);
 		}

@@ -435,7 +435,8 @@ export function apiSuite(stack: Stack): Suite {
 					action: 'add',
 				});
 				assert.equal(calls[2].body.chat_wid, '5521990000042@c.us');
-				assert.match(String(calls[2].body.message), /^Hi Maria, welcome!/);
+				// In Portuguese, the contact's language, with the first name the form sent.
+				assert.match(String(calls[2].body.message), /^Olá, Maria! Que bom ter você por aqui\./);
 			} finally {
 				await n8n.deactivate(example.id);
 			}
@@ -464,7 +465,9 @@ export function apiSuite(stack: Stack): Suite {
 				return sends.length ? sends : undefined;
 			});
 			assert.equal(reply.body.chat_wid, '5521990000007@c.us');
-			assert.match(String(reply.body.message), /\("Bom dia!"\)/);
+			// In Portuguese, and without quoting the customer's own text back.
+			assert.match(String(reply.body.message), /^Olá! Recebemos sua mensagem/);
+			assert.ok(!String(reply.body.message).includes('Bom dia!'), 'the reply quotes the customer');
 		} finally {
 			await n8n.deactivate(example.id);
 		}

@@ -441,6 +441,24 @@ export function customOperationsOf(
 	return result;
 }
 
+/** The Resource dropdown, alphabetical, as n8n lists resources. */
+export function resourceDropdown(resources: ResourceSpec[]): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources
+			.map((resource) => ({
+				name: resource.name,
+				value: resource.value,
+				description: resource.description,
+			}))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+		default: 'message',
+	};
+}
+
 /** The Operation dropdown of one resource and all of its operations' parameters. */
 export function resourceProperties(resource: ResourceSpec): INodeProperties[] {
 	const operationDropdown: INodeProperties = {
