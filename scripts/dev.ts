@@ -29,7 +29,7 @@ async function main() {
 		importExamples: true,
 		// They start on their own (a CRONCRM event, a webhook call), so they are ready as the
 		// README says; their triggers register with the sandbox only: nothing leaves the machine.
-		publishExamples: ['auto-reply.json', 'lead-capture.json'],
+		publishExamples: ['auto-reply.json', 'lead-capture.json', 'burst-chatbot.json'],
 		// Slots and records survive Ctrl-C: active triggers still receive events after a restart.
 		sandboxStateFile: join(devDir, 'sandbox-state.json'),
 	});

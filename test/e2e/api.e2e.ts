@@ -403,40 +403,75 @@ export function apiSuite(stack: Stack): Suite {
 	});
 
 	suite.test(
-		'the lead capture example runs: lead, tag, welcome message, in that order',
+		'the lead capture example runs: lead, tag, welcome message, in that order; the same form three times gives one lead and one welcome',
 		async () => {
 			const example = stack.workflows.find((w) => w.file === 'lead-capture.json');
 			assert.ok(example, 'lead capture example imported');
 			const since = Date.now();
 			await n8n.activate(example.id);
+			const form = { name: 'Maria Silva', phone: '+55 21 99000-0042', email: 'maria@example.com' };
+			const chat = '5521990000042@c.us';
 			try {
-				const reply = await postToWebhook('croncrm-lead-capture', {
-					name: 'Maria Silva',
-					phone: '+55 21 99000-0042',
-					email: 'maria@example.com',
-				});
+				const reply = await postToWebhook('croncrm-lead-capture', form);
 				assert.equal(reply.status, 200);
-				const calls = await eventually('three CRONCRM calls', async () => {
+				const calls = await eventually('five CRONCRM calls', async () => {
 					const seen = (await requestsSince(since)).filter((r) => r.status < 400);
-					return seen.length >= 3 ? seen : undefined;
+					return seen.length >= 5 ? seen : undefined;
 				});
 				assert.deepEqual(
 					calls.map((r) => r.route),
 					[
+						// Create or Update looks for a lead with the phone first; Skip If Already Sent
+						// reads what the chat was sent before welcoming.
+						'GET /leads/find',
 						'POST /leads/create',
 						'PUT /tags/add-remove-in-chat',
+						'GET /messages/find',
 						'POST /messages/send-message-text',
 					],
 				);
-				assert.equal(calls[0].body.full_name, 'Maria Silva');
-				assert.deepEqual(calls[1].body, {
+				assert.equal(calls[1].body.full_name, 'Maria Silva');
+				assert.deepEqual(calls[2].body, {
 					access_token: SEED.tags.hotLead,
-					chat_wid: '5521990000042@c.us',
+					chat_wid: chat,
 					action: 'add',
 				});
-				assert.equal(calls[2].body.chat_wid, '5521990000042@c.us');
+				assert.equal(calls[4].body.chat_wid, chat);
 				// In Portuguese, the contact's language, with the first name the form sent.
-				assert.match(String(calls[2].body.message), /^Olá, Maria! Que bom ter você por aqui\./);
+				assert.match(String(calls[4].body.message), /^Olá, Maria! Que bom ter você por aqui\./);
+
+				// The visitor sends the form twice more (a double click, a page reload); each run is
+				// waited for to its end, so a second welcome would be seen.
+				const runsSince = async () =>
+					(await finishedExecutions(example.id)).filter(
+						(e) => e.startedAt !== undefined && Date.parse(e.startedAt) >= since - 1000,
+					);
+				await eventually('form 1 handled', async () =>
+					(await runsSince()).length >= 1 ? true : undefined,
+				);
+				for (const again of [2, 3]) {
+					assert.equal((await postToWebhook('croncrm-lead-capture', form)).status, 200);
+					await eventually(`form ${again} handled`, async () =>
+						(await runsSince()).length >= again ? true : undefined,
+					);
+				}
+				assert.deepEqual(
+					(await runsSince()).map((e) => e.status),
+					['success', 'success', 'success'],
+				);
+				const state = await control<{
+					leads: Array<{ phone: string }>;
+					messages: Array<Record<string, unknown>>;
+				}>('/state');
+				const leads = state.leads.filter((lead) => lead.phone === '5521990000042');
+				assert.equal(leads.length, 1, 'one lead for the three forms');
+				const welcomes = state.messages.filter(
+					(m) =>
+						m.chat_wid === chat && m.source === 'in' && /^Olá, Maria!/.test(String(m.message_body)),
+				);
+				assert.equal(welcomes.length, 1, 'one welcome message for the three forms');
+				const updates = (await requestsSince(since)).filter((r) => r.route === 'PUT /leads/change');
+				assert.equal(updates.length, 2, 'the second and third forms updated the lead');
 			} finally {
 				await n8n.deactivate(example.id);
 			}

@@ -57,7 +57,11 @@ export function parseBanner(output: string): Banner {
 }
 
 /** The examples the README says `npm run dev` publishes. */
-const PUBLISHED_EXAMPLES = ['CRONCRM: auto-reply to a received message', 'CRONCRM: lead capture'];
+const PUBLISHED_EXAMPLES = [
+	'CRONCRM: auto-reply to a received message',
+	'CRONCRM: lead capture',
+	'CRONCRM: chatbot that answers each burst once',
+];
 
 /** One `npm run dev` in the clone, in its own process group, as a terminal runs it. */
 class DevRun {
@@ -292,7 +296,7 @@ export function newcomerSuite(options: NewcomerOptions): Suite & { cleanUp(): Pr
 		const printed = first();
 		assert.equal(printed.n8nUrl, `http://localhost:${ports.n8n}`);
 		assert.equal(printed.sandboxOrigin, `http://127.0.0.1:${ports.sandbox}`);
-		assert.ok(printed.workflows.length >= 3, `workflows printed: ${printed.workflows.length}`);
+		assert.ok(printed.workflows.length >= 4, `workflows printed: ${printed.workflows.length}`);
 		for (const name of PUBLISHED_EXAMPLES) {
 			const workflow = printed.workflows.find((w) => w.name === name);
 			assert.ok(workflow?.published, `"${name}" printed as published`);
