@@ -33,6 +33,13 @@ export function ssrfSuite(stack: Stack): Suite {
 	const requestsSince = (since: number) => stack.sandbox.requests.filter((r) => r.at >= since);
 
 	suite.test('127.0.0.2 reaches the sandbox: only n8n stands in the way', async () => {
+		const id = await n8n.upsertCredential(BLOCKED_CREDENTIAL, 'cronCrmApi', {
+			apiKey: DEFAULT_API_KEY,
+			baseUrl: blockedUrl,
+			requestsPerWindow: 50,
+			windowSeconds: 10,
+		});
+		credentials = { cronCrmApi: { id, name: BLOCKED_CREDENTIAL } };
 		relay = createServer((socket) => {
 			const upstream = createConnection(port, '127.0.0.1');
 			socket.pipe(upstream).pipe(socket);
@@ -44,18 +51,10 @@ export function ssrfSuite(stack: Stack): Suite {
 			relay!.once('error', reject);
 			relay!.listen(port, '127.0.0.2', resolve);
 		});
-		const response = await fetch(`${blockedUrl}/auth/status`, {
-			headers: { apikey: DEFAULT_API_KEY },
-		});
+		// A control route: outside the API's rate window, which the suites before may have filled.
+		const response = await fetch(`http://127.0.0.2:${port}/__sandbox/state`);
 		assert.equal(response.status, 200);
-		assert.equal(((await response.json()) as { status?: string }).status, 'CONNECTED');
-		const id = await n8n.upsertCredential(BLOCKED_CREDENTIAL, 'cronCrmApi', {
-			apiKey: DEFAULT_API_KEY,
-			baseUrl: blockedUrl,
-			requestsPerWindow: 50,
-			windowSeconds: 10,
-		});
-		credentials = { cronCrmApi: { id, name: BLOCKED_CREDENTIAL } };
+		assert.ok(Array.isArray(((await response.json()) as { instances?: unknown }).instances));
 	});
 
 	suite.test(
