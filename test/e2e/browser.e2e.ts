@@ -288,8 +288,8 @@ export function browserSuite(
 		// In form order, Chat's button comes first, then Message's.
 		assert.equal(
 			await handOver.count(),
-			4,
-			'Chat, Message, Deliver Immediately and Check WhatsApp First',
+			5,
+			'Chat, Message, Deliver Immediately, Check WhatsApp First and Skip If Already Sent',
 		);
 		for (const parameter of ['Chat', 'Message']) {
 			const before = await byModel.count();
