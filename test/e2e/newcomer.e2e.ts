@@ -216,6 +216,12 @@ export function newcomerSuite(options: NewcomerOptions): Suite & { cleanUp(): Pr
 	async function stopAndCheck(run: number) {
 		assert.ok(dev, 'npm run dev is running');
 		const running = dev;
+		// What must stop is there now, so the checks below can fail.
+		assert.ok(running.groupAlive(), 'the process group of npm run dev runs');
+		for (const port of [ports.n8n, ports.sandbox])
+			assert.ok(await accepts(port), `nothing listens on ${port} before Ctrl-C`);
+		if (process.platform === 'linux')
+			assert.ok(processesIn(clone).length > 0, 'no process runs in the clone before Ctrl-C');
 		const since = Date.now();
 		running.interrupt();
 		await eventually(
