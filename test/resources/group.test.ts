@@ -301,6 +301,25 @@ describe('Group (groups/*)', () => {
 		expect(groupRow(wid).admins).toEqual([]);
 	});
 
+	it('Send Mentions with Skip If Already Sent: the same text to the group again is skipped', async () => {
+		const wid = await createGroup();
+		const mention = {
+			groupId: rl(wid),
+			message: 'Reunião amanhã às 10h, @5521988248085',
+			mentions: '+55 21 98824-8085',
+			skipIfAlreadySent: true,
+		};
+		const first = await group('sendMentions', mention);
+		expect(first.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /messages/find',
+			'POST /groups/send-mentions',
+		]);
+		const again = await group('sendMentions', mention);
+		expect(again.error).toBeUndefined();
+		expect(again.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /messages/find']);
+		expect(again.items[0].json).toMatchObject({ skipped: true, chat: { chat_wid: wid } });
+	});
+
 	it('Send Mentions: Deliver Immediately adds the toTransmit header; mentions become ids', async () => {
 		const wid = await createGroup();
 		sandbox.current.state.accounts.push({ name: 'Carla', access_token: 'user-carla' });

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { groupId, sendAsUser, str, PERSON_WID_KINDS } from '../../shared/fields';
 import type { ResourceSpec } from '../../shared/operation';
+import { sameText } from '../../shared/alreadySent';
 import { groupSettings, inviteLink, mentionFields, participantAction } from './fields';
 
 /** WhatsApp groups ("grupos") of the connected number. */
@@ -169,6 +170,7 @@ export const groupResource: ResourceSpec = {
 				'Send a message in a group that mentions participants (write @number in the text for each). Needs the group, the text and the mentioned phone numbers. Returns the chat and the stored message (groups/send-mentions).',
 			method: 'POST',
 			path: '/groups/send-mentions',
+			alreadySent: sameText,
 			fields: [groupId(), ...mentionFields],
 			optional: [sendAsUser()],
 			deliverImmediately: true,
@@ -181,6 +183,7 @@ export const groupResource: ResourceSpec = {
 				'Reply to a message in a group, quoting it and mentioning participants. Needs the group, the access_token of the message to quote, the text and the mentioned phone numbers. Returns the chat and the stored message (groups/send-message-reply-with-mention).',
 			method: 'POST',
 			path: '/groups/send-message-reply-with-mention',
+			alreadySent: sameText,
 			fields: [
 				groupId(),
 				str('replyTo', 'Reply To Message Access Token', 'message_reply_access_token', {
