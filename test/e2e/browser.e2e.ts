@@ -301,8 +301,8 @@ export function browserSuite(
 		assert.equal(await byModel.count(), 2);
 		assert.equal(
 			await handOver.count(),
-			2,
-			'Deliver Immediately and Check WhatsApp First are still set by hand',
+			3,
+			'Deliver Immediately, Check WhatsApp First and Skip If Already Sent are still set by hand',
 		);
 		await shot('agent-tool');
 		await page.getByTestId('ndv-close-button').click();
