@@ -13,7 +13,7 @@ import { credentialsOf, croncrmRequest } from '../../../transport';
 import { answerToken, TOKEN_PARAM } from './answerToken';
 import type { ApprovalOptions, FormFieldSpec, ResponseOptions, ResponseType } from './fields';
 import { splitOptions } from './pages';
-import { textsFor, type PageTexts } from './texts';
+import { DEFAULT_PAGE_LANGUAGE, textsFor, type PageTexts } from './texts';
 
 /** n8n's "no limit" date for waiting executions (n8n-workflow's WAIT_INDEFINITELY). */
 export const WAIT_INDEFINITELY = new Date('3000-01-01T00:00:00.000Z');
@@ -197,7 +197,7 @@ export function sendAndWaitRun(spec: OperationSpec) {
 				body,
 			})) as IHttpRequestOptions;
 			const prepared = request.body as IDataObject;
-			const texts = textsFor(this.getNodeParameter('pageLanguage', ITEM, 'pt-BR'));
+			const texts = textsFor(this.getNodeParameter('pageLanguage', ITEM, DEFAULT_PAGE_LANGUAGE));
 			const apiKey = String((await credentialsOf(this)).apiKey ?? '');
 			prepared.message = [
 				String(prepared.message),

@@ -16,7 +16,7 @@ import {
 	refusedPage,
 	splitOptions,
 } from './pages';
-import { textsFor, type PageTexts } from './texts';
+import { DEFAULT_PAGE_LANGUAGE, textsFor, type PageTexts } from './texts';
 
 /**
  * Where the answer links lead. n8n serves a waiting execution's webhooks under its resume URL
@@ -145,7 +145,7 @@ async function genuineAnswer(
 
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const method = this.getRequestObject().method;
-	const texts = textsFor(this.getNodeParameter('pageLanguage', 'pt-BR'));
+	const texts = textsFor(this.getNodeParameter('pageLanguage', DEFAULT_PAGE_LANGUAGE));
 	const responseType = this.getNodeParameter('responseType', 'approval') as ResponseType;
 	const message = this.getNodeParameter('message', '') as string;
 
