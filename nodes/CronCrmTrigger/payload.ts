@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MEDIA_TYPES } from '../CronCrm/shared/values';
 import { MESSAGE_HOOKS } from './events';
 
 /**
@@ -20,17 +21,6 @@ import { MESSAGE_HOOKS } from './events';
 
 /** Top-level fields that may hold the hook name, in order of preference. */
 export const HOOK_FIELDS = ['hook', 'event'];
-
-/** Message types whose file messages/get-file can fetch. */
-export const MEDIA_TYPES = new Set([
-	'document',
-	'image',
-	'audio',
-	'ptt',
-	'video',
-	'ptv',
-	'sticker',
-]);
 
 export interface NormalizedEvent {
 	event: string;

@@ -13,16 +13,7 @@ import { croncrmDownload, croncrmRequest, TIMEOUTS } from '../transport';
 import { sendUnlessAlreadySent } from './alreadySent';
 import type { OperationSpec } from './operation';
 import { keyValueOf, matchingRecords, matchKeyOf, searchQueryOf } from './upsert';
-
-function valueAt(source: IDataObject, path: string): unknown {
-	return path
-		.split('.')
-		.reduce<unknown>(
-			(current, key) =>
-				current && typeof current === 'object' ? (current as IDataObject)[key] : undefined,
-			source,
-		);
-}
+import { valueAt } from './values';
 
 /**
  * The records of one page of a search. The collection's examples name the list (tags/find puts

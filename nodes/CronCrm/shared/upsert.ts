@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { MatchKey, UpsertSpec } from './operation';
+import { valueAt } from './values';
 
 /**
  * Create or Update (upsert): the pure half. Which key the item matches by, what the search is
@@ -19,16 +20,6 @@ export function keyValueOf(key: MatchKey, body: IDataObject): string | undefined
 		if (value !== undefined && value !== null && String(value).trim() !== '') return String(value);
 	}
 	return undefined;
-}
-
-function valueAt(source: IDataObject, path: string): unknown {
-	return path
-		.split('.')
-		.reduce<unknown>(
-			(current, part) =>
-				current && typeof current === 'object' ? (current as IDataObject)[part] : undefined,
-			source,
-		);
 }
 
 /** The search that finds candidates: the key, and what narrows it (e.g. the contact's list). */

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 /**
  * Value checks and conversions for CRONCRM fields. Each returns the value to send, or throws an
  * InvalidValueError saying what was expected; the caller turns it into a NodeOperationError
@@ -177,4 +179,26 @@ export function isEmptyValue(value: unknown): boolean {
 	return (
 		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
 	);
+}
+
+/** Message types that carry a file (messages/get-file can fetch it). */
+export const MEDIA_TYPES = new Set([
+	'document',
+	'image',
+	'audio',
+	'ptt',
+	'video',
+	'ptv',
+	'sticker',
+]);
+
+/** The value at a dotted path (`picture.imgFull`) of a reply or record, or undefined. */
+export function valueAt(source: IDataObject, path: string): unknown {
+	return path
+		.split('.')
+		.reduce<unknown>(
+			(current, key) =>
+				current && typeof current === 'object' ? (current as IDataObject)[key] : undefined,
+			source,
+		);
 }

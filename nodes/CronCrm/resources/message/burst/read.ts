@@ -1,20 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { MEDIA_TYPES } from '../../../shared/values';
+
 /**
  * How a burst is read out of messages/find's records. Pure functions over the records, so that
  * every worker that runs an execution of the burst reaches the same answer from the same read.
  */
-
-/** Message types that carry a file (messages/get-file can fetch it). */
-export const MEDIA_TYPES = new Set([
-	'document',
-	'image',
-	'audio',
-	'ptt',
-	'video',
-	'ptv',
-	'sticker',
-]);
 
 /** One message as the burst logic sees it. */
 export interface ChatMessage {
